@@ -1,0 +1,337 @@
+// softnum/detail/float_codec.hpp - decode/encode and the generic (integer) arithmetic of Float.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <softnum/detail/bits.hpp>
+#include <softnum/round.hpp>
+
+#include <cstdint>  // std::uint32_t, std::uint64_t
+
+namespace softnum::detail {
+
+SOFTNUM_HOST_DEVICE constexpr Overflow default_overflow(Specials s) noexcept {
+  return s == Specials::ieee ? Overflow::infinity
+                             : (s == Specials::finite ? Overflow::saturate : Overflow::nan);
+}
+
+/// Exact-or-round-to-odd value with a 256-bit significand: exact products and fma sums.
+struct Wide {
+  bool sign = false;
+  int exp = 0;
+  u256 sig{};
+};
+
+/// a + b for nonzero a, b whose significands have at most 226 bits. The result is exact, or the
+/// round-to-odd image at >= 252 bits: the operand that is not shifted has >= 27 zero low bits,
+/// so jamming the shifted one makes the sum land on the odd neighbour (ROUNDING.md §1.4).
+/// A zero significand in the result means exact cancellation.
+SOFTNUM_HOST_DEVICE constexpr Wide wide_add(Wide a, Wide b) noexcept {
+  const int sa = 253 - bit_width(a.sig), sb = 253 - bit_width(b.sig);
+  a.sig = shift_left(a.sig, sa);
+  a.exp -= sa;
+  b.sig = shift_left(b.sig, sb);
+  b.exp -= sb;
+  if (a.exp < b.exp) {
+    const Wide t = a;
+    a = b;
+    b = t;
+  }
+  b.sig = shift_right_jam(b.sig, a.exp - b.exp);
+  Wide r;
+  r.exp = a.exp;
+  if (a.sign == b.sign) {
+    r.sig = add(a.sig, b.sig);
+    r.sign = a.sign;
+  } else if (!less(a.sig, b.sig)) {
+    r.sig = sub(a.sig, b.sig);
+    r.sign = a.sign;
+  } else {
+    r.sig = sub(b.sig, a.sig);
+    r.sign = b.sign;
+  }
+  return r;
+}
+
+/// Bit-level description and codec of Float<E, M, S, O, Sub>. See float.hpp for the format card.
+template <int E, int M, Specials S, Overflow O, bool Sub>
+struct FloatCodec {
+  static constexpr int exponent_bits = E;
+  static constexpr int mantissa_bits = M;
+  static constexpr Specials specials = S;
+  static constexpr Overflow overflow = O;
+  static constexpr bool subnormals = Sub;
+  static constexpr int width = 1 + E + M;
+  using storage = uint_for_bits<1 + E + M>;
+
+  static constexpr int bias = (1 << (E - 1)) - 1 + (S == Specials::fnuz ? 1 : 0);
+  static constexpr int emin = 1 - bias;  // exponent of the smallest normal
+  static constexpr int max_field = (1 << E) - 1;
+  static constexpr storage one = 1;
+  static constexpr storage sign_mask = static_cast<storage>(one << (E + M));
+  static constexpr storage frac_mask = static_cast<storage>((one << M) - 1);
+  static constexpr storage mag_mask = static_cast<storage>(sign_mask - 1);
+  static constexpr storage max_bits =
+      S == Specials::ieee ? static_cast<storage>((static_cast<storage>(max_field - 1) << M) | frac_mask)
+      : S == Specials::fn ? static_cast<storage>(mag_mask - 1)
+                          : mag_mask;
+  static constexpr int emax = static_cast<int>(max_bits >> M) - bias;  // exponent of the largest
+  static constexpr int sr_bits = stochastic_bits(M);
+  static constexpr bool has_inf = S == Specials::ieee;
+  static constexpr bool has_nan = S != Specials::finite;
+
+  SOFTNUM_HOST_DEVICE static constexpr storage sign_of(bool negative) noexcept {
+    return negative ? sign_mask : storage{0};
+  }
+  SOFTNUM_HOST_DEVICE static constexpr bool is_nan(storage b) noexcept {
+    if constexpr (S == Specials::ieee) {
+      return static_cast<storage>(b & mag_mask) > static_cast<storage>(static_cast<storage>(max_field) << M);
+    } else if constexpr (S == Specials::fn) {
+      return static_cast<storage>(b & mag_mask) == mag_mask;
+    } else if constexpr (S == Specials::fnuz) {
+      return b == sign_mask;
+    } else {
+      return false;
+    }
+  }
+  SOFTNUM_HOST_DEVICE static constexpr bool is_inf(storage b) noexcept {
+    if constexpr (S == Specials::ieee) {
+      return static_cast<storage>(b & mag_mask) == static_cast<storage>(static_cast<storage>(max_field) << M);
+    } else {
+      return false;
+    }
+  }
+  SOFTNUM_HOST_DEVICE static constexpr bool is_zero(storage b) noexcept {
+    const storage mag = static_cast<storage>(b & mag_mask);
+    if constexpr (S == Specials::fnuz) {
+      if (b == sign_mask) return false;
+    }
+    return Sub ? mag == 0 : (mag >> M) == 0;
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage zero_bits(bool negative) noexcept {
+    return S == Specials::fnuz ? storage{0} : sign_of(negative);
+  }
+  SOFTNUM_HOST_DEVICE static constexpr storage max_signed(bool negative) noexcept {
+    return static_cast<storage>(max_bits | sign_of(negative));
+  }
+  SOFTNUM_HOST_DEVICE static constexpr storage nan_bits(bool negative) noexcept {
+    if constexpr (S == Specials::ieee) {
+      return static_cast<storage>(sign_of(negative) | (static_cast<storage>(max_field) << M) |
+                                  (one << (M - 1)));
+    } else if constexpr (S == Specials::fn) {
+      return static_cast<storage>(sign_of(negative) | mag_mask);
+    } else if constexpr (S == Specials::fnuz) {
+      return sign_mask;
+    } else {
+      return max_signed(negative);
+    }
+  }
+  SOFTNUM_HOST_DEVICE static constexpr storage inf_bits(bool negative) noexcept {
+    if constexpr (S == Specials::ieee) {
+      return static_cast<storage>(sign_of(negative) | (static_cast<storage>(max_field) << M));
+    } else if constexpr (O == Overflow::nan) {
+      return nan_bits(negative);
+    } else {
+      return max_signed(negative);
+    }
+  }
+  SOFTNUM_HOST_DEVICE static constexpr storage overflow_bits(bool negative, Round mode) noexcept {
+    if (rounds_toward_zero(mode, negative)) return max_signed(negative);
+    if constexpr (O == Overflow::infinity) {
+      return inf_bits(negative);
+    } else if constexpr (O == Overflow::saturate) {
+      return max_signed(negative);
+    } else {
+      return nan_bits(negative);
+    }
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr Unpacked decode(storage b) noexcept {
+    const bool negative = (b & sign_mask) != 0;
+    if (is_nan(b)) return make_special(Kind::nan, negative);
+    if (is_inf(b)) return make_special(Kind::inf, negative);
+    const storage mag = static_cast<storage>(b & mag_mask);
+    const int field = static_cast<int>(mag >> M);
+    const storage frac = static_cast<storage>(mag & frac_mask);
+    if (field == 0) {
+      if (frac == 0 || !Sub) return make_special(Kind::zero, S == Specials::fnuz ? false : negative);
+      return Unpacked{Kind::finite, negative, emin - M, static_cast<u128>(frac)};
+    }
+    return Unpacked{Kind::finite, negative, field - bias - M,
+                    static_cast<u128>(frac) | (static_cast<u128>(1) << M)};
+  }
+
+  /// Rounds the nonzero magnitude sig * 2^exp once, in `mode`, and packs it: the single
+  /// rounding step of every Float operation and conversion.
+  template <class U>
+  SOFTNUM_HOST_DEVICE static constexpr storage encode_finite(bool negative, int exp, U sig,
+                                                             Round mode,
+                                                             std::uint32_t random) noexcept {
+    if constexpr (M + 2 > width_of<U>) {
+      return encode_finite<u128>(negative, exp, static_cast<u128>(sig), mode, random);
+    } else {
+      const int e = exp + bit_width(sig) - 1;  // exponent of the leading bit
+      if (e > emax + 1) return overflow_bits(negative, mode);
+      int qe = e >= emin ? e - M : (Sub ? emin - M : emin);  // exponent of the quantum
+      U q = round_shift<U>(sig, qe - exp, mode, negative, random, sr_bits);
+      if (q == 0) return zero_bits(negative);
+      const U hidden = static_cast<U>(U(1) << M);
+      if ((q >> (M + 1)) != 0) {  // rounding carried into a new binade
+        q = static_cast<U>(q >> 1);
+        ++qe;
+      }
+      if (!Sub && q < hidden) {  // without subnormals the only value below 2^emin is 2^emin
+        q = static_cast<U>(q << M);
+        qe -= M;
+      }
+      if (q < hidden) return static_cast<storage>(sign_of(negative) | static_cast<storage>(q));
+      const int field = qe + M + bias;
+      if (field > max_field) return overflow_bits(negative, mode);
+      const auto bits = static_cast<storage>((static_cast<storage>(field) << M) |
+                                             (static_cast<storage>(q) & frac_mask));
+      if (bits > max_bits) return overflow_bits(negative, mode);
+      return static_cast<storage>(bits | sign_of(negative));
+    }
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage encode(const Unpacked& u, Round mode,
+                                                      std::uint32_t random) noexcept {
+    switch (u.kind) {
+      case Kind::zero: return zero_bits(u.sign);
+      case Kind::inf: return inf_bits(u.sign);
+      case Kind::nan: return nan_bits(u.sign);
+      case Kind::finite: break;
+    }
+    return encode_finite<u128>(u.sign, u.exp, u.sig, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage encode_wide(const Wide& w, Round mode,
+                                                           std::uint32_t random) noexcept {
+    int shift = 0;
+    const u128 sig = narrow_jam(w.sig, shift);
+    return encode_finite<u128>(w.sign, w.exp + shift, sig, mode, random);
+  }
+
+  // ----- generic soft-float arithmetic: any E, M; exact or round-to-odd, then one rounding -----
+
+  SOFTNUM_HOST_DEVICE static constexpr storage zero_sum(bool sa, bool sb, Round mode) noexcept {
+    // IEEE 754 §6.3: an exact zero sum of opposite signs is +0, or -0 when rounding down.
+    return zero_bits(mode == Round::down ? (sa || sb) : (sa && sb));
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage add_unpacked(const Unpacked& x, const Unpacked& y,
+                                                            Round mode, std::uint32_t random) noexcept {
+    if (x.kind == Kind::nan || y.kind == Kind::nan) return nan_bits(false);
+    if (x.kind == Kind::inf) {
+      if (y.kind == Kind::inf && x.sign != y.sign) return nan_bits(false);
+      return inf_bits(x.sign);
+    }
+    if (y.kind == Kind::inf) return inf_bits(y.sign);
+    if (x.kind == Kind::zero && y.kind == Kind::zero) return zero_sum(x.sign, y.sign, mode);
+    if (x.kind == Kind::zero) return encode_finite<u128>(y.sign, y.exp, y.sig, mode, random);
+    if (y.kind == Kind::zero) return encode_finite<u128>(x.sign, x.exp, x.sig, mode, random);
+    const Wide s = wide_add(Wide{x.sign, x.exp, u256{0, x.sig}}, Wide{y.sign, y.exp, u256{0, y.sig}});
+    if (detail::is_zero(s.sig)) return zero_sum(true, false, mode);
+    return encode_wide(s, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage add(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    return add_unpacked(decode(a), decode(b), mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage mul(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    const Unpacked x = decode(a), y = decode(b);
+    const bool negative = x.sign != y.sign;
+    if (x.kind == Kind::nan || y.kind == Kind::nan) return nan_bits(false);
+    if (x.kind == Kind::inf || y.kind == Kind::inf) {
+      if (x.kind == Kind::zero || y.kind == Kind::zero) return nan_bits(false);
+      return inf_bits(negative);
+    }
+    if (x.kind == Kind::zero || y.kind == Kind::zero) return zero_bits(negative);
+    if ((x.sig >> 64) == 0 && (y.sig >> 64) == 0) {  // the product fits 128 bits exactly
+      return encode_finite<u128>(negative, x.exp + y.exp, x.sig * y.sig, mode, random);
+    }
+    return encode_wide(Wide{negative, x.exp + y.exp, mul_wide(x.sig, y.sig)}, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage div(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    const Unpacked x = decode(a), y = decode(b);
+    const bool negative = x.sign != y.sign;
+    if (x.kind == Kind::nan || y.kind == Kind::nan) return nan_bits(false);
+    if (x.kind == Kind::inf) return y.kind == Kind::inf ? nan_bits(false) : inf_bits(negative);
+    if (y.kind == Kind::inf) return zero_bits(negative);
+    if (y.kind == Kind::zero) return x.kind == Kind::zero ? nan_bits(false) : inf_bits(negative);
+    if (x.kind == Kind::zero) return zero_bits(negative);
+    // Long division of significands normalised to 127 bits: 126 quotient bits (>= 125
+    // significant) and the remainder as a jammed sticky bit.
+    const int na = 127 - bit_width(x.sig), nb = 127 - bit_width(y.sig);
+    u128 rem = x.sig << na;
+    const u128 den = y.sig << nb;
+    u128 q = 0;
+    for (int i = 0; i < 126; ++i) {
+      q <<= 1;
+      if (rem >= den) {
+        rem -= den;
+        q |= 1;
+      }
+      rem <<= 1;
+    }
+    q |= static_cast<u128>(rem != 0);
+    return encode_finite<u128>(negative, (x.exp - na) - (y.exp - nb) - 125, q, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage sqrt(storage a, Round mode,
+                                                    std::uint32_t random) noexcept {
+    const Unpacked x = decode(a);
+    if (x.kind == Kind::nan) return nan_bits(false);
+    if (x.kind == Kind::zero) return zero_bits(x.sign);  // sqrt(-0) = -0
+    if (x.sign) return nan_bits(false);
+    if (x.kind == Kind::inf) return inf_bits(false);
+    // Radicand with 249 or 250 bits and an even exponent; digit-by-digit root of 125 bits.
+    int s = 250 - bit_width(x.sig);
+    if (((x.exp - s) & 1) != 0) --s;
+    const u256 rad = shift_left(u256{0, x.sig}, s);
+    u128 root = 0, rem = 0;
+    for (int i = 124; i >= 0; --i) {
+      const int pos = 2 * i;
+      const u128 two = pos >= 128 ? (rad.hi >> (pos - 128)) & 3 : (rad.lo >> pos) & 3;
+      rem = (rem << 2) | two;
+      const u128 trial = (root << 2) | 1;
+      if (rem >= trial) {
+        rem -= trial;
+        root = (root << 1) | 1;
+      } else {
+        root <<= 1;
+      }
+    }
+    root |= static_cast<u128>(rem != 0);
+    return encode_finite<u128>(false, (x.exp - s) / 2, root, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage fma(storage a, storage b, storage c, Round mode,
+                                                   std::uint32_t random) noexcept {
+    const Unpacked x = decode(a), y = decode(b), z = decode(c);
+    const bool ps = x.sign != y.sign;
+    if (x.kind == Kind::nan || y.kind == Kind::nan || z.kind == Kind::nan) return nan_bits(false);
+    if (x.kind == Kind::inf || y.kind == Kind::inf) {
+      if (x.kind == Kind::zero || y.kind == Kind::zero) return nan_bits(false);
+      if (z.kind == Kind::inf && z.sign != ps) return nan_bits(false);
+      return inf_bits(ps);
+    }
+    if (z.kind == Kind::inf) return inf_bits(z.sign);
+    if (x.kind == Kind::zero || y.kind == Kind::zero) {
+      if (z.kind == Kind::zero) return zero_sum(ps, z.sign, mode);
+      return encode_finite<u128>(z.sign, z.exp, z.sig, mode, random);
+    }
+    const Wide p{ps, x.exp + y.exp, mul_wide(x.sig, y.sig)};
+    if (z.kind == Kind::zero) return encode_wide(p, mode, random);
+    const Wide s = wide_add(p, Wide{z.sign, z.exp, u256{0, z.sig}});
+    if (detail::is_zero(s.sig)) return zero_sum(true, false, mode);
+    return encode_wide(s, mode, random);
+  }
+};
+
+}  // namespace softnum::detail

@@ -1,0 +1,8 @@
+// softnum/softnum.hpp - umbrella header: every softnum type and function except eigen.hpp and cuda/.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <softnum/config.hpp>
+#include <softnum/round.hpp>
+#include <softnum/random.hpp>
+#include <softnum/float.hpp>
