@@ -6,3 +6,4 @@
 #include <softnum/round.hpp>
 #include <softnum/random.hpp>
 #include <softnum/float.hpp>
+#include <softnum/convert.hpp>
