@@ -105,6 +105,80 @@ SOFTNUM_HOST_DEVICE constexpr bool sign_bit(double x) noexcept {
   return (bit_cast<std::uint64_t>(x) >> 63) != 0;
 }
 
+/// Branch-free float <-> Float<E,M> conversions for the round-to-nearest-even path of small
+/// formats (E <= 8, p <= 11): straight-line 32-bit integer code that compilers vectorise, so
+/// that loops over arrays of binary16, bfloat16 or fp8 run at SIMD speed.
+template <class C>
+struct FloatLanes {
+  using storage = typename C::storage;
+  static constexpr int E = C::exponent_bits, M = C::mantissa_bits;
+  static constexpr int shift = 23 - M;
+  static constexpr std::uint32_t rebias = static_cast<std::uint32_t>(127 - C::bias) << M;
+  static constexpr int quantum_exp = C::subnormals ? C::emin - M : C::emin;  // below 2^emin
+  static constexpr std::uint32_t min_normal_f32 = static_cast<std::uint32_t>(127 + C::emin) << 23;
+  static constexpr std::uint32_t magic_f32 = static_cast<std::uint32_t>(127 + quantum_exp + 23) << 23;
+  static constexpr std::uint32_t max_bits = C::max_bits;
+
+  // E = 8 ieee formats are truncated binary32 (bfloat16): decoding is a shift, and encoding one
+  // rounding add on the float's bits (subnormals and overflow to inf included, no carry into the
+  // sign because |x| <= 0x7F800000).
+  static constexpr bool truncated_f32 = E == 8 && C::specials == Specials::ieee && C::subnormals &&
+                                        C::overflow == Overflow::infinity;
+
+  SOFTNUM_HOST_DEVICE static constexpr float decode(storage b) noexcept {
+    if constexpr (truncated_f32) return bit_cast<float>(static_cast<std::uint32_t>(b) << shift);
+    const std::uint32_t u = b;
+    const std::uint32_t mag = u & static_cast<std::uint32_t>(C::mag_mask);
+    const std::uint32_t field = mag >> M;
+    const std::uint32_t frac = mag & static_cast<std::uint32_t>(C::frac_mask);
+    std::uint32_t sign = (u >> (E + M)) << 31;
+    if constexpr (C::specials == Specials::fnuz) sign = mag == 0 ? 0u : sign;
+    const std::uint32_t normal = sign | ((mag << shift) + (rebias << shift));
+    // Subnormal: frac * 2^(emin - M) = (2^(emin-M+23) with frac in its fraction) - 2^(emin-M+23),
+    // exact in float (the quantum of that binade is 2^(emin - M)).
+    const std::uint32_t sub =
+        C::subnormals ? (bit_cast<std::uint32_t>(bit_cast<float>(magic_f32 + frac) - bit_cast<float>(magic_f32)) | sign)
+                      : sign;
+    std::uint32_t r = field == 0 ? sub : normal;
+    if constexpr (C::specials == Specials::ieee) {
+      r = field == static_cast<std::uint32_t>(C::max_field) ? (sign | 0x7F800000u | (frac << shift)) : r;
+    } else if constexpr (C::specials == Specials::fn) {
+      r = mag == static_cast<std::uint32_t>(C::mag_mask) ? 0x7FC00000u : r;
+    } else if constexpr (C::specials == Specials::fnuz) {
+      r = u == static_cast<std::uint32_t>(C::sign_mask) ? 0x7FC00000u : r;
+    }
+    return bit_cast<float>(r);
+  }
+
+  /// Rounds a float to nearest even. NaN gives the canonical NaN (an arithmetic result).
+  SOFTNUM_HOST_DEVICE static constexpr storage encode(float x) noexcept {
+    if constexpr (truncated_f32) {
+      const std::uint32_t v = bit_cast<std::uint32_t>(x);
+      const auto r = static_cast<storage>((v + ((1u << (shift - 1)) - 1u) + ((v >> shift) & 1u)) >> shift);
+      return x == x ? r : static_cast<storage>(C::nan_bits(false));
+    }
+    const std::uint32_t u = bit_cast<std::uint32_t>(x);
+    const bool negative = (u >> 31) != 0;
+    const std::uint32_t abs = u & 0x7FFFFFFFu;
+    // Normal range: round the float's own fraction to M bits (ties to even), then re-bias.
+    const std::uint32_t rounded = (abs + ((1u << (shift - 1)) - 1u) + ((abs >> shift) & 1u)) >> shift;
+    const std::uint32_t normal = rounded - rebias;
+    // Below 2^emin: adding 2^(quantum + 23) makes the float adder round to the target quantum.
+    const float sum = bit_cast<float>(abs) + bit_cast<float>(magic_f32);
+    std::uint32_t sub = bit_cast<std::uint32_t>(sum) - magic_f32;
+    if constexpr (!C::subnormals) sub <<= M;
+    std::uint32_t code = abs < min_normal_f32 ? sub : normal;
+    const std::uint32_t overflow = C::overflow_bits(negative, Round::nearest_even);
+    const bool too_big = abs >= min_normal_f32 && (rounded < rebias || normal > max_bits);
+    std::uint32_t r = code == 0 ? static_cast<std::uint32_t>(C::zero_bits(negative))
+                                : (code | static_cast<std::uint32_t>(C::sign_of(negative)));
+    r = too_big ? overflow : r;
+    r = abs == 0x7F800000u ? static_cast<std::uint32_t>(C::inf_bits(negative)) : r;
+    r = abs > 0x7F800000u ? static_cast<std::uint32_t>(C::nan_bits(false)) : r;
+    return static_cast<storage>(r);
+  }
+};
+
 /// The arithmetic of one Float format: picks, at compile time, the cheapest path that is
 /// provably (and exhaustively tested to be) correctly rounded. See ROUNDING.md §0:
 ///  - formats identical to binary32/binary64 with nearest-even: the hardware operation;
@@ -119,6 +193,13 @@ struct FloatArith {
   using storage = typename C::storage;
   static constexpr int E = C::exponent_bits, M = C::mantissa_bits;
   static constexpr bool via_double = E <= 8 && M <= 23;
+  // Round-to-nearest-even in float lanes (FloatLanes): + / sqrt are innocuous double roundings
+  // for p <= 11 (24 >= 2p + 2), products of p <= 11 significands are exact in float except in
+  // bfloat16's underflow range, where RN-of-RN is still innocuous (ROUNDING.md §1.2; the tests
+  // check it). An E = 8 ieee format must overflow to inf, because a float inf is ambiguous there.
+  static constexpr bool via_float =
+      E <= 8 && M <= 10 && (E <= 7 || C::specials != Specials::ieee || C::overflow == Overflow::infinity);
+  using lanes = FloatLanes<C>;
   // Stochastic rounding of a round-to-odd double needs 53 >= (M+1) + 32 + 2 bits (round.hpp).
   static constexpr bool stochastic_via_double = via_double && M + 35 <= 53;
   static constexpr bool hw32 =
@@ -185,6 +266,9 @@ struct FloatArith {
   SOFTNUM_HOST_DEVICE static constexpr storage add(storage a, storage b, Round mode,
                                                    std::uint32_t random) noexcept {
     if (std::is_constant_evaluated()) return C::add(a, b, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) + lanes::decode(b));
+    }
     if constexpr (hw32) {
       if (mode == Round::nearest_even) return canonical(f32(a) + f32(b));
     }
@@ -207,6 +291,9 @@ struct FloatArith {
   SOFTNUM_HOST_DEVICE static constexpr storage mul(storage a, storage b, Round mode,
                                                    std::uint32_t random) noexcept {
     if (std::is_constant_evaluated()) return C::mul(a, b, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) * lanes::decode(b));
+    }
     if constexpr (hw32) {
       if (mode == Round::nearest_even) return canonical(f32(a) * f32(b));
     }
@@ -223,6 +310,9 @@ struct FloatArith {
   SOFTNUM_HOST_DEVICE static constexpr storage div(storage a, storage b, Round mode,
                                                    std::uint32_t random) noexcept {
     if (std::is_constant_evaluated()) return C::div(a, b, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) / lanes::decode(b));
+    }
     if constexpr (hw32) {
       if (mode == Round::nearest_even) return canonical(f32(a) / f32(b));
     }
@@ -241,6 +331,9 @@ struct FloatArith {
 
   SOFTNUM_HOST_DEVICE static constexpr storage sqrt(storage a, Round mode, std::uint32_t random) noexcept {
     if (std::is_constant_evaluated()) return C::sqrt(a, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(sqrt_hw(lanes::decode(a)));
+    }
     if constexpr (hw32) {
       if (mode == Round::nearest_even) return canonical(sqrt_hw(f32(a)));
     }
