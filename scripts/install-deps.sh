@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs the Debian packages softnum's build, tests, benchmarks and examples need.
+# Idempotent: does nothing (and needs no network) when everything is installed.
+# Runs apt-get as root, or through sudo when not root.
+set -euo pipefail
+
+required=(
+  cmake ninja-build g++ clang pkg-config        # toolchain
+  catch2 libboost-dev libmpfr-dev libgmp-dev    # tests (Catch2 v2, Boost.Multiprecision, MPFR)
+  libbenchmark-dev libeigen3-dev libqd-dev      # benchmarks, Eigen integration
+  zlib1g-dev dataset-fashion-mnist              # training examples (Fashion-MNIST .gz files)
+  gnuplot-nox                                   # figures
+)
+optional=(ccache)                               # faster rebuilds; tried once with the rest
+
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+missing=()
+for pkg in "${required[@]}"; do
+  installed "$pkg" || missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "all dependencies present"
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "error: missing Debian packages: ${missing[*]}" >&2
+  echo "Not root and no sudo: install them as root with" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+extra=()
+for pkg in "${optional[@]}"; do
+  installed "$pkg" || extra+=("$pkg")
+done
+
+echo "installing: ${missing[*]}${extra:+ (optional: ${extra[*]})}"
+apt_install() {
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "$@"
+}
+if ! "${as_root[@]}" apt-get update; then
+  echo "error: apt-get update failed; still missing: ${missing[*]}" >&2
+  exit 1
+fi
+# Optional packages ride along; if they are the reason the install fails, retry without them.
+if ! apt_install "${missing[@]}" "${extra[@]}"; then
+  if [[ ${#extra[@]} -eq 0 ]] || ! apt_install "${missing[@]}"; then
+    failed=()
+    for pkg in "${missing[@]}"; do
+      installed "$pkg" || failed+=("$pkg")
+    done
+    echo "error: apt-get install failed; still missing: ${failed[*]:-${missing[*]}}" >&2
+    exit 1
+  fi
+  echo "note: optional packages not installed: ${extra[*]}"
+fi
+
+still=()
+for pkg in "${missing[@]}"; do
+  installed "$pkg" || still+=("$pkg")
+done
+if [[ ${#still[@]} -ne 0 ]]; then
+  echo "error: still missing after apt-get install: ${still[*]}" >&2
+  exit 1
+fi
+echo "all dependencies present"
