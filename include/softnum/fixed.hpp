@@ -156,19 +156,27 @@ struct FixedCore {
     }
   }
   /// The low W bits of x, sign-extended (C++20: conversions to signed are modular and >> of a
-  /// negative value is arithmetic).
+  /// negative value is arithmetic). Done in the width of `raw`, so that loops over int8/int16
+  /// lanes stay in those lanes.
   template <class T>
   SOFTNUM_HOST_DEVICE static constexpr raw wrap(T x) noexcept {
-    const auto u = static_cast<std::uint64_t>(x);
-    return static_cast<raw>(static_cast<std::int64_t>(u << (64 - W)) >> (64 - W));
+    constexpr int pad = width_of<raw> - W;
+    if constexpr (pad == 0) {
+      return static_cast<raw>(static_cast<storage>(x));
+    } else {
+      return static_cast<raw>(static_cast<raw>(static_cast<storage>(static_cast<storage>(x) << pad)) >> pad);
+    }
   }
   /// Applies the overflow policy to an exact (already rounded) integer result.
   template <class T>
   SOFTNUM_HOST_DEVICE static constexpr raw narrow(T x) noexcept {
     if constexpr (O == FixedOverflow::saturate) {
-      if (x > static_cast<T>(max_raw)) return max_raw;
-      if (x < static_cast<T>(min_raw)) return min_raw;
-      return static_cast<raw>(x);
+      // Two selects on x itself (not three-way branches): compilers turn these into min/max.
+      const T lo = static_cast<T>(min_raw), hi = static_cast<T>(max_raw);
+      T y = x;
+      y = y < lo ? lo : y;
+      y = y > hi ? hi : y;
+      return static_cast<raw>(y);
     } else {
       return wrap(x);
     }
@@ -188,21 +196,61 @@ struct FixedCore {
     return negative ? min_raw : max_raw;
   }
 
-  /// x * 2^-sh rounded to an integer in the given mode (sign-magnitude, via round_shift).
+  /// x * 2^-F rounded to an integer in the given mode; |x| < 2^(2W-1) - 2^F.
+  ///
+  /// Stochastic rounding goes through the rounding core round_shift (sign-magnitude, the random
+  /// word drives the magnitude, as for every softnum type). The deterministic modes use the
+  /// equivalent two's complement formulas of ROUNDING.md §4 (>> is floor): a few integer
+  /// operations without branches, which compilers vectorise. The tests check them against the
+  /// oracle exhaustively for every format of up to 8 bits and by sampling wider ones.
   template <class S, class U>
-  SOFTNUM_HOST_DEVICE static constexpr S round_signed(S x, int sh, Round mode,
-                                                      std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr S round_scaled(S x, Round mode, std::uint32_t random) noexcept {
+    constexpr S one = 1;
+    constexpr S ulp_m1 = static_cast<S>((one << F) - 1);  // 2^F - 1
+    constexpr S half = static_cast<S>(one << (F - 1));
+    switch (mode) {
+      case Round::down: return static_cast<S>(x >> F);
+      case Round::up: return static_cast<S>((x + ulp_m1) >> F);
+      case Round::toward_zero: return static_cast<S>((x + (x < 0 ? ulp_m1 : S{0})) >> F);
+      case Round::nearest_even: return static_cast<S>((x + (half - 1) + ((x >> F) & 1)) >> F);
+      case Round::nearest_away: return static_cast<S>((x + half - (x < 0 ? one : S{0})) >> F);
+      case Round::odd: return static_cast<S>((x >> F) | static_cast<S>((x & ulp_m1) != 0));
+      case Round::stochastic: break;
+    }
     const bool negative = x < 0;
     const U mag = negative ? static_cast<U>(U{0} - static_cast<U>(x)) : static_cast<U>(x);
-    const U q = round_shift<U>(mag, sh, mode, negative, random, sr_bits);
+    const U q = round_shift<U>(mag, F, mode, negative, random, sr_bits);
     return negative ? static_cast<S>(-static_cast<S>(q)) : static_cast<S>(q);
   }
 
+  /// a +- b for a full-width raw type, without a wider type: the modular result, and for
+  /// saturation the overflow test on signs (a + b overflows iff a and b have the same sign and
+  /// the modular sum the other; a - b iff a and b differ in sign and the result differs from a).
+  /// The saturated value then has the sign of a.
+  SOFTNUM_HOST_DEVICE static constexpr raw add_modular(raw a, raw b, bool subtract) noexcept {
+    const auto ua = static_cast<storage>(a), ub = static_cast<storage>(b);
+    const auto s = static_cast<raw>(static_cast<storage>(subtract ? ua - ub : ua + ub));
+    if constexpr (O == FixedOverflow::wrap) {
+      return s;
+    } else {
+      const bool overflow = subtract ? ((a ^ b) & (a ^ s)) < 0 : ((a ^ s) & (b ^ s)) < 0;
+      return overflow ? static_cast<raw>((a >> (W - 1)) ^ max_raw) : s;
+    }
+  }
+
   SOFTNUM_HOST_DEVICE static constexpr raw add(raw a, raw b) noexcept {
-    return narrow(static_cast<sum_t>(static_cast<sum_t>(a) + static_cast<sum_t>(b)));
+    if constexpr (W == width_of<raw>) {
+      return add_modular(a, b, false);
+    } else {  // the exact sum fits raw (|a + b| <= 2^W)
+      return narrow(static_cast<raw>(a + b));
+    }
   }
   SOFTNUM_HOST_DEVICE static constexpr raw sub(raw a, raw b) noexcept {
-    return narrow(static_cast<sum_t>(static_cast<sum_t>(a) - static_cast<sum_t>(b)));
+    if constexpr (W == width_of<raw>) {
+      return add_modular(a, b, true);
+    } else {
+      return narrow(static_cast<raw>(a - b));
+    }
   }
   SOFTNUM_HOST_DEVICE static constexpr raw neg(raw a) noexcept {
     return narrow(static_cast<sum_t>(-static_cast<sum_t>(a)));
@@ -213,12 +261,13 @@ struct FixedCore {
     if constexpr (F == 0) {
       return narrow(p);
     } else {
-      return narrow(round_signed<prod_t, uprod_t>(p, F, mode, random));
+      return narrow(round_scaled<prod_t, uprod_t>(p, mode, random));
     }
   }
 
   /// a * b + c with one rounding. The exact value fits prod_t: |ab| <= 2^(2W-2) and
-  /// |c| 2^F <= 2^(W-1+F) <= 2^(2W-2), so the sum stays within +-2^(2W-1).
+  /// |c| 2^F <= 2^(W-1+F) <= 2^(2W-2), and round_scaled adds less than 2^F to at most
+  /// 2^(2W-2) + (2^(W-1) - 1) 2^(W-1) = 2^(2W-1) - 2^(W-1).
   SOFTNUM_HOST_DEVICE static constexpr raw fma(raw a, raw b, raw c, Round mode,
                                                std::uint32_t random) noexcept {
     const auto p = static_cast<prod_t>(static_cast<prod_t>(a) * static_cast<prod_t>(b) +
@@ -226,7 +275,7 @@ struct FixedCore {
     if constexpr (F == 0) {
       return narrow(p);
     } else {
-      return narrow(round_signed<prod_t, uprod_t>(p, F, mode, random));
+      return narrow(round_scaled<prod_t, uprod_t>(p, mode, random));
     }
   }
 
