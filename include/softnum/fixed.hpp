@@ -72,33 +72,33 @@ SOFTNUM_HOST_DEVICE constexpr std::uint64_t magnitude(std::int64_t x) noexcept {
   return x < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(x) : static_cast<std::uint64_t>(x);
 }
 
-/// Rounds q + r/d (0 <= r < d, q >= 0, the magnitude of an exact quotient) to an integer.
-/// Only the position of r/d relative to the rounding breakpoints matters, so the fraction is
-/// passed to round_shift as its round-to-odd image: 2 bits decide every deterministic mode and
-/// 34 = k + 2 bits stochastic rounding with k = 32 (ROUNDING.md §1.4), together with q's last
-/// bit for ties to even and round to odd.
+/// Rounds q + r/d (0 <= r < d <= 2^(width - 1), q >= 0: the magnitude of an exact quotient and
+/// its remainder) to an integer. The deterministic modes compare 2r with d (ROUNDING.md §4);
+/// stochastic rounding passes the fraction to the rounding core round_shift as its round-to-odd
+/// image with k + 2 = 34 bits, which it rounds exactly like r/d itself (ROUNDING.md §1.4).
 template <class U>
 SOFTNUM_HOST_DEVICE constexpr U round_quotient(U q, U r, U d, Round mode, bool negative,
                                                std::uint32_t random) noexcept {
-  if (r == 0) return q;
-  const U lsb = static_cast<U>(q & 1);
-  if (mode == Round::stochastic) {
-    const u128 n = static_cast<u128>(r) << 34;
-    const u128 frac = n / d, rem = n % d;
-    const u128 word = (static_cast<u128>(lsb) << 34) | frac | static_cast<u128>(rem != 0);
-    const u128 up = round_shift<u128>(word, 34, mode, negative, random, 32) - lsb;
-    return static_cast<U>(q + static_cast<U>(up));
+  const U r2 = static_cast<U>(r << 1);  // < 2d <= 2^width: no wrap
+  const bool inexact = r != 0, odd = (q & 1) != 0;
+  bool up = false;
+  switch (mode) {
+    case Round::nearest_even: up = r2 > d || (r2 == d && odd); break;
+    case Round::nearest_away: up = r2 >= d && inexact; break;
+    case Round::toward_zero: break;
+    case Round::up: up = inexact && !negative; break;
+    case Round::down: up = inexact && negative; break;
+    case Round::odd: up = inexact && !odd; break;
+    case Round::stochastic: {
+      if (!inexact) break;
+      const u128 n = static_cast<u128>(r) << 34;
+      const u128 frac = n / d, rem = n % d;
+      const u128 word = (static_cast<u128>(odd) << 34) | frac | static_cast<u128>(rem != 0);
+      up = round_shift<u128>(word, 34, mode, negative, random, 32) != static_cast<u128>(odd);
+      break;
+    }
   }
-  // Two fraction bits by restoring division; r < d <= 2^(width - 1), so 2r cannot wrap.
-  U t = static_cast<U>(r << 1);
-  const bool b1 = t >= d;
-  if (b1) t = static_cast<U>(t - d);
-  t = static_cast<U>(t << 1);
-  const bool b0 = t >= d;
-  if (b0) t = static_cast<U>(t - d);
-  const U word = static_cast<U>((lsb << 2) | (static_cast<U>(b1) << 1) |
-                                static_cast<U>(b0 || t != 0));
-  return static_cast<U>(q + static_cast<U>(round_shift<U>(word, 2, mode, negative, random, 32) - lsb));
+  return static_cast<U>(q + static_cast<U>(up));
 }
 
 /// floor(sqrt(n * 4^extra)), with 1 OR-ed in when inexact: the round-to-odd image of sqrt(n) with
@@ -181,15 +181,16 @@ struct FixedCore {
       return wrap(x);
     }
   }
-  /// The same for a sign and a magnitude (any size below 2^128).
-  SOFTNUM_HOST_DEVICE static constexpr raw narrow_magnitude(bool negative, u128 mag) noexcept {
+  /// The same for a sign and a magnitude. Branch-free: the magnitude is capped at 2^(W-1)
+  /// (negative) or 2^(W-1) - 1, then negated in modular arithmetic.
+  template <class U>
+  SOFTNUM_HOST_DEVICE static constexpr raw narrow_magnitude(bool negative, U mag) noexcept {
     if constexpr (O == FixedOverflow::saturate) {
-      constexpr u128 limit = static_cast<u128>(1) << (W - 1);  // |lowest()|
-      if (negative) return mag >= limit ? min_raw : wrap(std::uint64_t{0} - static_cast<std::uint64_t>(mag));
-      return mag >= limit ? max_raw : static_cast<raw>(mag);
+      const U cap = static_cast<U>((U{1} << (W - 1)) - static_cast<U>(!negative));
+      const U m = mag < cap ? mag : cap;
+      return wrap(negative ? static_cast<U>(U{0} - m) : m);
     } else {
-      const auto low = static_cast<std::uint64_t>(mag);
-      return wrap(negative ? std::uint64_t{0} - low : low);
+      return wrap(negative ? static_cast<U>(U{0} - mag) : mag);
     }
   }
   SOFTNUM_HOST_DEVICE static constexpr raw saturate_sign(bool negative) noexcept {
@@ -291,20 +292,35 @@ struct FixedCore {
     const U n = static_cast<U>(static_cast<U>(ma) << F), d = static_cast<U>(mb);
     U q = 0, r = 0;
     if constexpr (W + F > 64) {
-      if ((n >> 64) == 0) {  // a 64-bit division is several times faster than a 128-bit one
-        const auto n64 = static_cast<std::uint64_t>(n), d64 = static_cast<std::uint64_t>(d);
-        q = n64 / d64;
-        r = n64 % d64;
+      const auto hi = static_cast<std::uint64_t>(n >> 64), lo = static_cast<std::uint64_t>(n);
+      const auto d64 = static_cast<std::uint64_t>(d);
+      if (hi == 0) {  // a 64-bit division is several times faster than a 128-bit one
+        q = lo / d64;
+        r = lo % d64;
       } else {
-        q = n / d;
-        r = n % d;
+        bool done = false;
+#if defined(__x86_64__) && !defined(__CUDA_ARCH__)
+        // x86-64 divides 128 by 64 bits in one instruction when the quotient fits 64 bits (the
+        // library routine for u128 / u128 is several times slower).
+        if (!std::is_constant_evaluated() && hi < d64) {
+          std::uint64_t q64, r64;
+          __asm__("divq %4" : "=a"(q64), "=d"(r64) : "a"(lo), "d"(hi), "rm"(d64));
+          q = q64;
+          r = r64;
+          done = true;
+        }
+#endif
+        if (!done) {
+          q = n / d;
+          r = n % d;
+        }
       }
     } else {
       q = static_cast<U>(n / d);
       r = static_cast<U>(n % d);
     }
     const U mag = round_quotient<U>(q, r, d, mode, negative, random);
-    return narrow_magnitude(negative, static_cast<u128>(mag));
+    return narrow_magnitude(negative, mag);
   }
 
   SOFTNUM_HOST_DEVICE static constexpr raw sqrt(raw a, Round mode, std::uint32_t random) noexcept {
