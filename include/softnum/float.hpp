@@ -198,7 +198,7 @@ struct FloatArith {
   // bfloat16's underflow range, where RN-of-RN is still innocuous (ROUNDING.md §1.2; the tests
   // check it). An E = 8 ieee format must overflow to inf, because a float inf is ambiguous there.
   static constexpr bool via_float =
-      E <= 8 && M <= 10 && (E <= 7 || C::specials != Specials::ieee || C::overflow == Overflow::infinity);
+      E <= 8 && M >= 1 && M <= 10 && (E <= 7 || C::specials != Specials::ieee || C::overflow == Overflow::infinity);
   using lanes = FloatLanes<C>;
   // Stochastic rounding of a round-to-odd double needs 53 >= (M+1) + 32 + 2 bits (round.hpp).
   static constexpr bool stochastic_via_double = via_double && M + 35 <= 53;
