@@ -1,8 +1,10 @@
 // Tests of convert<To>(from) and convert<To, R>(from, random): one correct rounding between every
 // pair of types, in every rounding mode, against the independent oracles (tests/oracle/oracle.hpp
 // for Float and native floating types, tests/oracle/fixed_oracle.hpp for Fixed and integers).
-//   * exhaustive: every pair of formats of at most 8 bits among the Float fp8/fp6/fp4 aliases and
-//     the 8-bit Fixed formats (both overflow policies), every source code, every mode;
+//   * exhaustive: every pair of formats of at most 8 bits among the Float fp8/fp6/fp4 aliases, the
+//     8-bit Fixed formats (both overflow policies) and Posit<8, 0..5>, every source code, every
+//     mode (to a Posit: the five modes tests/oracle/posit_oracle.hpp defines; odd and stochastic
+//     rounding to a posit have no independent oracle and are not checked here);
 //   * sampled: pairs among binary16, bfloat16, binary32, binary64, double, float, Fixed<32,32>,
 //     Fixed<16,16>, Fixed<1,63>, Fixed<64,0>, int64, int32, uint64 and the 8-bit formats;
 //   * constructed double-rounding cases: Fixed<32,32> -> binary32 and binary64 -> binary16 values
@@ -10,6 +12,7 @@
 #include <softnum/convert.hpp>
 #include <softnum/fixed.hpp>
 #include <softnum/float.hpp>
+#include <softnum/posit.hpp>
 
 #include <array>
 #include <cmath>
@@ -26,6 +29,7 @@
 
 #include "oracle/fixed_oracle.hpp"
 #include "oracle/oracle.hpp"
+#include "oracle/posit_oracle.hpp"
 
 namespace {
 
@@ -107,6 +111,7 @@ struct Desc<T, std::enable_if_t<softnum::FloatFormat<T>>> {
     f.subnormals = T::has_subnormals;
     return f;
   }
+  static bool supports(Round) { return true; }
   static std::string name() {
     return "Float<" + std::to_string(T::exponent_bits) + "," + std::to_string(T::mantissa_bits) + ",S" +
            std::to_string(static_cast<int>(T::specials)) + ">";
@@ -133,6 +138,7 @@ struct Desc<T, std::enable_if_t<softnum::FixedFormat<T>>> {
                                 T::overflow == FixedOverflow::saturate ? fixed_oracle::Overflow::saturate
                                                                        : fixed_oracle::Overflow::wrap};
   }
+  static bool supports(Round) { return true; }
   static std::string name() {
     return "Fixed<" + std::to_string(T::integer_bits) + "," + std::to_string(T::fraction_bits) +
            (T::overflow == FixedOverflow::saturate ? ",sat>" : ",wrap>");
@@ -172,6 +178,7 @@ template <class T>
 struct Desc<T, std::enable_if_t<std::is_floating_point_v<T>>> {
   using U = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
   static oracle::Format format() { return sizeof(T) == 8 ? oracle::Format{11, 52} : oracle::Format{8, 23}; }
+  static bool supports(Round) { return true; }
   static std::string name() { return sizeof(T) == 8 ? "double" : "float"; }
   static constexpr int bits = 8 * sizeof(T);
   static int lo_exp() { return sizeof(T) == 8 ? -1074 : -149; }
@@ -197,6 +204,7 @@ struct Desc<T, std::enable_if_t<std::is_floating_point_v<T>>> {
 // Native integers: rounded in the mode, saturated at the range; NaN gives 0.
 template <class T>
 struct Desc<T, std::enable_if_t<std::is_integral_v<T>>> {
+  static bool supports(Round) { return true; }
   static std::string name() { return (std::is_signed_v<T> ? "int" : "uint") + std::to_string(8 * sizeof(T)); }
   static constexpr int bits = 8 * sizeof(T);
   static int lo_exp() { return 0; }
@@ -223,6 +231,41 @@ struct Desc<T, std::enable_if_t<std::is_integral_v<T>>> {
     } else {
       return static_cast<std::uint64_t>(v.convert_to<unsigned long long>());
     }
+  }
+};
+
+
+// Posit<N,ES>: NaR is the NaN of the other types (and +-inf become NaR).
+template <class T>
+struct Desc<T, std::enable_if_t<softnum::PositFormat<T>>> {
+  static posit_oracle::Format format() { return posit_oracle::Format{T::nbits, T::es}; }
+  static bool supports(Round r) { return r != Round::odd && r != Round::stochastic; }
+  static std::string name() { return "Posit<" + std::to_string(T::nbits) + "," + std::to_string(T::es) + ">"; }
+  static constexpr int bits = T::nbits;
+  static int lo_exp() { return -(T::nbits - 2) * (1 << T::es); }
+  static int hi_exp() { return (T::nbits - 2) * (1 << T::es); }
+  static T make(std::uint64_t code) { return T::from_bits(static_cast<typename T::storage_type>(code)); }
+  static std::uint64_t code(T x) { return static_cast<std::uint64_t>(x.bits()); }
+  static Exact exact(std::uint64_t code) {
+    const posit_oracle::Real x = posit_oracle::decode(posit_oracle::Bits(code), format());
+    switch (x.kind) {
+      case posit_oracle::Real::zero: return Exact{Exact::zero, false, 0, 0, false};
+      case posit_oracle::Real::nar: return Exact{Exact::nan, false, 0, 0, false};
+      case posit_oracle::Real::finite: break;
+    }
+    if (x.den != 1 || x.is_sqrt) throw std::logic_error("posit decode is not dyadic");
+    return Exact{Exact::finite, x.neg, x.num, x.exp, false};
+  }
+  static std::uint64_t expect(const Exact& x, Round r, std::uint32_t) {
+    posit_oracle::Real v;
+    switch (x.kind) {
+      case Exact::nan:
+      case Exact::inf: v = posit_oracle::make_nar(); break;
+      case Exact::zero: v = posit_oracle::make_zero(); break;
+      case Exact::finite: v = posit_oracle::make_dyadic(x.sign, x.sig, x.exp); break;
+    }
+    return static_cast<std::uint64_t>(
+        posit_oracle::round_direct(v, format(), static_cast<posit_oracle::Mode>(static_cast<int>(r))));
   }
 };
 
@@ -254,6 +297,7 @@ void check_one(Failures& fail, std::uint64_t src_code) {
   const From x = Desc<From>::make(src_code);
   const Exact ex = Desc<From>::exact(src_code);
   for (const Round r : all_modes) {
+    if (!Desc<To>::supports(r)) continue;
     const auto words = sr_words(src_code * 977 + static_cast<std::uint64_t>(Desc<To>::bits));
     const int nwords = r == Round::stochastic ? 4 : 1;
     for (int i = 0; i < nwords; ++i) {
@@ -299,7 +343,9 @@ using Small = TypeList<softnum::float8_e4m3fn, softnum::float8_e4m3, softnum::fl
                        Fixed<5, 3, Round::nearest_even, FixedOverflow::wrap>,
                        Fixed<6, 2, Round::nearest_even, FixedOverflow::wrap>,
                        Fixed<7, 1, Round::nearest_even, FixedOverflow::wrap>,
-                       Fixed<8, 0, Round::nearest_even, FixedOverflow::wrap>>;
+                       Fixed<8, 0, Round::nearest_even, FixedOverflow::wrap>, softnum::Posit<8, 0>,
+                       softnum::Posit<8, 1>, softnum::Posit<8, 2>, softnum::Posit<8, 3>,
+                       softnum::Posit<8, 4>, softnum::Posit<8, 5>>;
 
 }  // namespace
 
@@ -352,7 +398,8 @@ void sampled_all(Failures& fail, std::mt19937_64& rng, int n, TypeList<Ts...> li
 using Wide = TypeList<softnum::binary16, softnum::bfloat16, softnum::binary32, softnum::binary64, double, float,
                       Fixed<32, 32>, Fixed<16, 16>, Fixed<1, 63>, Fixed<64, 0>,
                       Fixed<16, 16, Round::nearest_even, FixedOverflow::wrap>, std::int64_t, std::int32_t,
-                      std::uint64_t, softnum::float8_e4m3fn, Fixed<4, 4>, softnum::float4_e2m1fn>;
+                      std::uint64_t, softnum::float8_e4m3fn, Fixed<4, 4>, softnum::float4_e2m1fn,
+                      softnum::posit16, softnum::posit32, softnum::posit8>;
 
 }  // namespace
 
