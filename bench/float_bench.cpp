@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -28,10 +29,17 @@ std::vector<T> values(unsigned seed, double lo, double hi) {
 
 template <class T>
 T sqrt_of(T x) {
-  using std::sqrt;
-  using softnum::sqrt;
-  using boost::multiprecision::sqrt;
-  return static_cast<T>(sqrt(x));
+#if defined(__FLT16_MANT_DIG__)
+  if constexpr (std::is_same_v<T, _Float16>) {
+    return static_cast<T>(std::sqrt(static_cast<float>(x)));
+  } else
+#endif
+  {
+    using std::sqrt;
+    using softnum::sqrt;
+    using boost::multiprecision::sqrt;
+    return static_cast<T>(sqrt(x));
+  }
 }
 
 enum class Op { add, mul, div, sqrt, fma };
@@ -59,7 +67,7 @@ void bm_array(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
 
 template <class T>
@@ -71,7 +79,7 @@ void bm_from_double(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
 
 template <class T>
@@ -83,7 +91,7 @@ void bm_to_double(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
 
 using cpp_bin_float_24 = boost::multiprecision::number<
@@ -123,5 +131,7 @@ SOFTNUM_BENCH_OPS(softnum::float4_e2m1fn)
 SOFTNUM_BENCH_OPS(softnum::binary32)
 SOFTNUM_BENCH_OPS(softnum::binary64)
 SOFTNUM_BENCH_OPS(softnum::binary128)
-SOFTNUM_BENCH_OPS((softnum::with_round_t<softnum::binary16, softnum::Round::toward_zero>))
-SOFTNUM_BENCH_OPS((softnum::with_round_t<softnum::binary16, softnum::Round::stochastic>))
+using binary16_toward_zero = softnum::with_round_t<softnum::binary16, softnum::Round::toward_zero>;
+using binary16_stochastic = softnum::with_round_t<softnum::binary16, softnum::Round::stochastic>;
+SOFTNUM_BENCH_OPS(binary16_toward_zero)
+SOFTNUM_BENCH_OPS(binary16_stochastic)

@@ -7,3 +7,4 @@
 #include <softnum/random.hpp>
 #include <softnum/float.hpp>
 #include <softnum/convert.hpp>
+#include <softnum/io.hpp>
