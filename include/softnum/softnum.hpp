@@ -6,5 +6,7 @@
 #include <softnum/round.hpp>
 #include <softnum/random.hpp>
 #include <softnum/float.hpp>
+#include <softnum/posit.hpp>
+#include <softnum/fixed.hpp>
 #include <softnum/convert.hpp>
 #include <softnum/io.hpp>
