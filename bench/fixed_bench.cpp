@@ -82,7 +82,7 @@ void bm_array(benchmark::State& state) {
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kN));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kN));
 }
 
 template <class T>
