@@ -18,13 +18,6 @@
 #include <softnum/posit.hpp>
 #include <softnum/posit_math.hpp>
 
-#include "oracle/oracle.hpp"
-#include "oracle/posit_oracle.hpp"
-
-#include <catch2/catch.hpp>
-#include <gmp.h>
-#include <mpfr.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -41,6 +34,13 @@
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <gmp.h>
+#include <mpfr.h>
+
+#include "oracle/oracle.hpp"
+#include "oracle/posit_oracle.hpp"
 
 namespace {
 
@@ -79,7 +79,7 @@ std::uint64_t bits(P x) {
 std::string real_str(const po::Real& x) {
   if (x.kind == po::Real::zero) return "0";
   if (x.kind == po::Real::nar) return "NaR";
-  long double v = static_cast<long double>(x.num.convert_to<double>()) / x.den.convert_to<double>();
+  long double v = x.num.convert_to<long double>() / x.den.convert_to<long double>();
   v = std::ldexp(v, static_cast<int>(std::max(-16000L, std::min(16000L, x.exp))));
   if (x.is_sqrt) v = std::sqrt(v);
   char buf[64];
@@ -124,20 +124,28 @@ enum class Op { add, sub, mul, div };
 constexpr Op kOps[] = {Op::add, Op::sub, Op::mul, Op::div};
 const char* op_name(Op op) {
   switch (op) {
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
+    case Op::add:
+      return "+";
+    case Op::sub:
+      return "-";
+    case Op::mul:
+      return "*";
+    case Op::div:
+      return "/";
   }
   return "?";
 }
 
 po::Real apply(Op op, const po::Real& a, const po::Real& b) {
   switch (op) {
-    case Op::add: return po::add(a, b);
-    case Op::sub: return po::sub(a, b);
-    case Op::mul: return po::mul(a, b);
-    case Op::div: return po::div(a, b);
+    case Op::add:
+      return po::add(a, b);
+    case Op::sub:
+      return po::sub(a, b);
+    case Op::mul:
+      return po::mul(a, b);
+    case Op::div:
+      return po::div(a, b);
   }
   return po::make_nar();
 }
@@ -146,10 +154,14 @@ po::Real apply(Op op, const po::Real& a, const po::Real& b) {
 template <class P>
 P lib(Op op, P a, P b) {
   switch (op) {
-    case Op::add: return a + b;
-    case Op::sub: return a - b;
-    case Op::mul: return a * b;
-    case Op::div: return a / b;
+    case Op::add:
+      return a + b;
+    case Op::sub:
+      return a - b;
+    case Op::mul:
+      return a * b;
+    case Op::div:
+      return a / b;
   }
   return P::nar();
 }
@@ -158,10 +170,14 @@ P lib(Op op, P a, P b) {
 template <Round R, class P>
 P lib_mode(Op op, P a, P b) {
   switch (op) {
-    case Op::add: return softnum::add<R>(a, b, 0u);
-    case Op::sub: return softnum::sub<R>(a, b, 0u);
-    case Op::mul: return softnum::mul<R>(a, b, 0u);
-    case Op::div: return softnum::div<R>(a, b, 0u);
+    case Op::add:
+      return softnum::add<R>(a, b, 0u);
+    case Op::sub:
+      return softnum::sub<R>(a, b, 0u);
+    case Op::mul:
+      return softnum::mul<R>(a, b, 0u);
+    case Op::div:
+      return softnum::div<R>(a, b, 0u);
   }
   return P::nar();
 }
@@ -171,22 +187,32 @@ template <class P>
 std::uint64_t lib_int(Op op, P a, P b, Round mode = Round::nearest_even) {
   using C = typename P::codec;
   switch (op) {
-    case Op::add: return C::add(bits(a), bits(b), mode, 0);
-    case Op::sub: return C::add(bits(a), C::negate(bits(b)), mode, 0);
-    case Op::mul: return C::mul(bits(a), bits(b), mode, 0);
-    case Op::div: return C::div(bits(a), bits(b), mode, 0);
+    case Op::add:
+      return C::add(bits(a), bits(b), mode, 0);
+    case Op::sub:
+      return C::add(bits(a), C::negate(bits(b)), mode, 0);
+    case Op::mul:
+      return C::mul(bits(a), bits(b), mode, 0);
+    case Op::div:
+      return C::div(bits(a), bits(b), mode, 0);
   }
   return 0;
 }
 
 po::Mode to_mode(Round r) {
   switch (r) {
-    case Round::nearest_even: return po::Mode::nearest_even;
-    case Round::nearest_away: return po::Mode::nearest_away;
-    case Round::toward_zero: return po::Mode::toward_zero;
-    case Round::up: return po::Mode::up;
-    case Round::down: return po::Mode::down;
-    default: break;
+    case Round::nearest_even:
+      return po::Mode::nearest_even;
+    case Round::nearest_away:
+      return po::Mode::nearest_away;
+    case Round::toward_zero:
+      return po::Mode::toward_zero;
+    case Round::up:
+      return po::Mode::up;
+    case Round::down:
+      return po::Mode::down;
+    default:
+      break;
   }
   throw std::invalid_argument("no oracle mode");
 }
@@ -232,8 +258,8 @@ TEST_CASE("oracle: decode matches hand-checked values", "[posit][oracle]") {
 TEST_CASE("oracle: round_direct agrees with the table search", "[posit][oracle]") {
   // Inputs: every (n+3)-bit pattern's value (posits, breakpoints and points between them), and
   // the midpoints of neighbouring ones, for all n <= 10 and es <= 5, in every mode.
-  const po::Mode modes[] = {po::Mode::nearest_even, po::Mode::nearest_away, po::Mode::toward_zero, po::Mode::up,
-                            po::Mode::down};
+  const po::Mode modes[] = {po::Mode::nearest_even, po::Mode::nearest_away, po::Mode::toward_zero,
+                            po::Mode::up, po::Mode::down};
   long checked = 0;
   Failures fails;
   for (int n = 2; n <= 10; ++n) {
@@ -256,7 +282,9 @@ TEST_CASE("oracle: round_direct agrees with the table search", "[posit][oracle]"
           for (auto m : modes) {
             const po::Bits a = t.round(x, m), b = po::round_direct(x, f, m);
             ++checked;
-            if (a != b) fails.add("n=" + std::to_string(n) + " es=" + std::to_string(es) + " x=" + real_str(x));
+            if (a != b)
+              fails.add("n=" + std::to_string(n) + " es=" + std::to_string(es) +
+                        " x=" + real_str(x));
           }
         }
       }
@@ -281,11 +309,13 @@ TEST_CASE("oracle: TableD checker accepts exactly the table's answer", "[posit][
         double s = 0, e = 0;
         po::exact::two_sum(va, vb, s, e);
         if (s == 0) continue;
-        const auto want = static_cast<std::uint32_t>(t.round(po::add(po::decode(a, f), po::decode(b, f))));
+        const auto want =
+            static_cast<std::uint32_t>(t.round(po::add(po::decode(a, f), po::decode(b, f))));
         auto c = [&](double tt) { return po::exact::cmp_pair(s, e, tt); };
         if (!td.check(want, s < 0, c)) fails.add("rejects the oracle's answer");
         for (std::uint32_t d : {want + 1, want - 1}) {
-          if (((d ^ want) & 0x80) == 0 && (d & 0xff) != 0 && (d & 0xff) != 0x80 && td.check(d & 0xff, s < 0, c))
+          if (((d ^ want) & 0x80) == 0 && (d & 0xff) != 0 && (d & 0xff) != 0x80 &&
+              td.check(d & 0xff, s < 0, c))
             fails.add("accepts a neighbour");
         }
       }
@@ -316,14 +346,17 @@ void check_all_patterns() {
     const softnum::detail::Unpacked u = x.unpack();
     // unpack is the exact value
     bool same = false;
-    if (want.kind == po::Real::zero) same = u.kind == softnum::detail::Kind::zero;
-    else if (want.kind == po::Real::nar) same = u.kind == softnum::detail::Kind::nan;
+    if (want.kind == po::Real::zero)
+      same = u.kind == softnum::detail::Kind::zero;
+    else if (want.kind == po::Real::nar)
+      same = u.kind == softnum::detail::Kind::nan;
     else
       same = u.kind == softnum::detail::Kind::finite && u.sign == want.neg &&
              po::cmp_scaled(po::to_int(u.sig), u.exp, want.num, want.exp) == 0;
     if (!same) fails.add("unpack " + show<P>(b));
     // encoding the exact value gives the pattern back, in every mode
-    for (Round r : {Round::nearest_even, Round::toward_zero, Round::up, Round::down, Round::nearest_away}) {
+    for (Round r :
+         {Round::nearest_even, Round::toward_zero, Round::up, Round::down, Round::nearest_away}) {
       if (bits(P::from_unpacked(u, r)) != b) fails.add("round trip " + show<P>(b));
     }
     // negation is the two's complement and exact
@@ -363,7 +396,8 @@ void all_patterns_es(std::integer_sequence<int, ES...>) {
 
 }  // namespace
 
-TEST_CASE("posit: decode, encode round trip, negation, order on every pattern (N <= 16)", "[posit][codec]") {
+TEST_CASE("posit: decode, encode round trip, negation, order on every pattern (N <= 16)",
+          "[posit][codec]") {
   const auto es = std::make_integer_sequence<int, 6>{};
   all_patterns_es<2>(es);
   all_patterns_es<3>(es);
@@ -404,8 +438,9 @@ void exhaustive_pairs(bool directed) {
         const po::Real exact = apply(op, val[a], val[b]);
         const std::uint64_t want = static_cast<std::uint64_t>(tab.round(exact));
         auto report = [&](const char* path, std::uint64_t got) {
-          fails.add(std::string(path) + ": " + show<P>(a) + " " + op_name(op) + " " + show<P>(b) + " = " +
-                    show<P>(got) + ", want " + show<P>(want) + " (exact " + real_str(exact) + ")");
+          fails.add(std::string(path) + ": " + show<P>(a) + " " + op_name(op) + " " + show<P>(b) +
+                    " = " + show<P>(got) + ", want " + show<P>(want) + " (exact " +
+                    real_str(exact) + ")");
         };
         const std::uint64_t got = bits(lib(op, x, y));
         if (got != want) report("operator", got);
@@ -439,7 +474,8 @@ void exhaustive_sqrt() {
     const P x = pat<P>(a);
     const po::Real exact = po::sqrt(po::decode(a, f));
     const auto want = static_cast<std::uint64_t>(tab.round(exact));
-    if (bits(softnum::sqrt(x)) != want) fails.add("sqrt " + show<P>(a) + " = " + show<P>(bits(softnum::sqrt(x))));
+    if (bits(softnum::sqrt(x)) != want)
+      fails.add("sqrt " + show<P>(a) + " = " + show<P>(bits(softnum::sqrt(x))));
     if (P::codec::sqrt(a, Round::nearest_even, 0) != want) fails.add("integer sqrt " + show<P>(a));
     for (Round r : {Round::toward_zero, Round::up, Round::down}) {
       const auto w = static_cast<std::uint64_t>(tab.round(exact, to_mode(r)));
@@ -463,8 +499,8 @@ void fma_triples(long random) {
     const auto want = static_cast<std::uint64_t>(tab.round(exact));
     const P r = softnum::fma(pat<P>(a), pat<P>(b), pat<P>(c));
     if (bits(r) != want)
-      fails.add("fma(" + show<P>(a) + ", " + show<P>(b) + ", " + show<P>(c) + ") = " + show<P>(bits(r)) + ", want " +
-                show<P>(want));
+      fails.add("fma(" + show<P>(a) + ", " + show<P>(b) + ", " + show<P>(c) +
+                ") = " + show<P>(bits(r)) + ", want " + show<P>(want));
     if (P::codec::fma(a, b, c, Round::nearest_even, 0) != want) fails.add("integer fma");
   };
   if (random == 0) {
@@ -490,7 +526,8 @@ void small_fma(std::integer_sequence<int, ES...>) {
 
 }  // namespace
 
-TEST_CASE("posit: every pair, every op, every mode, all N <= 6 and ES 0..5", "[posit][exhaustive-small]") {
+TEST_CASE("posit: every pair, every op, every mode, all N <= 6 and ES 0..5",
+          "[posit][exhaustive-small]") {
   const auto es = std::make_integer_sequence<int, 6>{};
   small_formats<2>(es);
   small_formats<3>(es);
@@ -507,15 +544,16 @@ TEST_CASE("posit: fma on every triple, all N <= 5 and ES 0..5", "[posit][exhaust
   small_fma<5>(es);
 }
 
-TEMPLATE_TEST_CASE("posit8 family: every pair, every op", "[posit][exhaustive-small]", (Posit<8, 0>), (Posit<8, 1>),
-                   (Posit<8, 2>), (Posit<8, 3>)) {
+TEMPLATE_TEST_CASE("posit8 family: every pair, every op", "[posit][exhaustive-small]",
+                   (Posit<8, 0>), (Posit<8, 1>), (Posit<8, 2>), (Posit<8, 3>)) {
   exhaustive_pairs<TestType>(TestType::es == 2 || TestType::es == 0);
   exhaustive_sqrt<TestType>();
   fma_triples<TestType>(samples(200000));
 }
 
-TEMPLATE_TEST_CASE("sqrt on every pattern, N <= 16", "[posit][sqrt]", (Posit<10, 1>), (Posit<12, 3>), (Posit<16, 0>),
-                   (Posit<16, 1>), (Posit<16, 2>), (Posit<16, 3>), (Posit<16, 5>)) {
+TEMPLATE_TEST_CASE("sqrt on every pattern, N <= 16", "[posit][sqrt]", (Posit<10, 1>),
+                   (Posit<12, 3>), (Posit<16, 0>), (Posit<16, 1>), (Posit<16, 2>), (Posit<16, 3>),
+                   (Posit<16, 5>)) {
   exhaustive_sqrt<TestType>();
 }
 
@@ -535,7 +573,9 @@ bool check16(Op op, std::uint32_t a, std::uint32_t b, std::uint32_t r, const po:
   const double va = td.signed_value(a);
   double vb = td.signed_value(b);
   switch (op) {
-    case Op::sub: vb = -vb; [[fallthrough]];
+    case Op::sub:
+      vb = -vb;
+      [[fallthrough]];
     case Op::add: {
       double s = 0, e = 0;
       po::exact::two_sum(va, vb, s, e);
@@ -558,7 +598,8 @@ bool check16(Op op, std::uint32_t a, std::uint32_t b, std::uint32_t r, const po:
 }
 
 template <class P>
-bool check16_fma(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t r, const po::TableD& td) {
+bool check16_fma(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t r,
+                 const po::TableD& td) {
   const auto nar = static_cast<std::uint32_t>(P::codec::nar);
   if (a == nar || b == nar || c == nar) return r == nar;
   const double p = td.signed_value(a) * td.signed_value(b);  // exact
@@ -572,8 +613,8 @@ bool check16_fma(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_
 template <class P>
 std::vector<std::uint64_t> edge_patterns() {
   using C = typename P::codec;
-  std::vector<std::uint64_t> v = {0, C::nar, C::maxpos, C::maxpos - 1, 1, 2, C::nar >> 1, (C::nar >> 1) + 1,
-                                  (C::nar >> 1) - 1};
+  std::vector<std::uint64_t> v = {0, C::nar,      C::maxpos,         C::maxpos - 1,    1,
+                                  2, C::nar >> 1, (C::nar >> 1) + 1, (C::nar >> 1) - 1};
   for (int j = 0; j < P::nbits - 1; ++j) {
     const std::uint64_t p = std::uint64_t{1} << j;
     for (std::uint64_t q : {p, p - 1, p + 1, p - 2, p + (p >> 1)})
@@ -596,20 +637,24 @@ struct PairGen {
   std::uint64_t any() { return rng() & C::mask; }
   std::uint64_t near_one() {
     const int w = std::max(1, P::nbits - 4);
-    const std::uint64_t p = ((C::nar >> 1) + (rng() & ((std::uint64_t{1} << w) - 1)) - (std::uint64_t{1} << (w - 1))) & C::mask;
+    const std::uint64_t p =
+        ((C::nar >> 1) + (rng() & ((std::uint64_t{1} << w) - 1)) - (std::uint64_t{1} << (w - 1))) &
+        C::mask;
     return (rng() & 1) ? C::negate(p) : p;
   }
   std::pair<std::uint64_t, std::uint64_t> operator()() {
     switch (rng() % 4) {
       case 0:
-      case 1: return {any(), any()};
+      case 1:
+        return {any(), any()};
       case 2: {
         const std::uint64_t a = any();
         const std::uint64_t d = (rng() % 9) - 4;  // b = -(a +- a few patterns) or a +- a few
         const std::uint64_t b = (a + d) & C::mask;
         return {a, (rng() & 1) ? C::negate(b) : b};
       }
-      default: return {near_one(), near_one()};
+      default:
+        return {near_one(), near_one()};
     }
   }
 };
@@ -647,11 +692,13 @@ void random16(long pairs) {
       if (!check16<P>(op, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), r, td))
         fails.add("integer path: " + show<P>(a) + " " + op_name(op) + " " + show<P>(b));
     }
-    const std::uint64_t c = (i % 2) ? gen.any() : C::negate(bits(pat<P>(a) * pat<P>(b)));  // fma near cancellation
+    const std::uint64_t c =
+        (i % 2) ? gen.any() : C::negate(bits(pat<P>(a) * pat<P>(b)));  // fma near cancellation
     const auto r = static_cast<std::uint32_t>(bits(softnum::fma(pat<P>(a), pat<P>(b), pat<P>(c))));
-    if (!check16_fma<P>(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(c), r,
-                        td))
-      fails.add("fma(" + show<P>(a) + ", " + show<P>(b) + ", " + show<P>(c) + ") gave " + show<P>(r));
+    if (!check16_fma<P>(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b),
+                        static_cast<std::uint32_t>(c), r, td))
+      fails.add("fma(" + show<P>(a) + ", " + show<P>(b) + ", " + show<P>(c) + ") gave " +
+                show<P>(r));
   }
   REQUIRE(fails.count == 0);
 }
@@ -666,10 +713,13 @@ void crosscheck16(long pairs) {
   for (long i = 0; i < pairs; ++i) {
     const auto [a, b] = gen();
     for (Op op : kOps) {
-      const auto want = static_cast<std::uint32_t>(po::round_direct(apply(op, po::decode(a, f), po::decode(b, f)), f));
+      const auto want = static_cast<std::uint32_t>(
+          po::round_direct(apply(op, po::decode(a, f), po::decode(b, f)), f));
       if (!check16<P>(op, static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b), want, td))
-        fails.add("checker rejects the oracle: " + show<P>(a) + " " + op_name(op) + " " + show<P>(b));
-      if (bits(lib(op, pat<P>(a), pat<P>(b))) != want) fails.add("library differs from round_direct");
+        fails.add("checker rejects the oracle: " + show<P>(a) + " " + op_name(op) + " " +
+                  show<P>(b));
+      if (bits(lib(op, pat<P>(a), pat<P>(b))) != want)
+        fails.add("library differs from round_direct");
     }
   }
   REQUIRE(fails.count == 0);
@@ -693,7 +743,8 @@ void all_pairs16(Op op) {
           if (!check16<P>(op, a, b, r, td)) {
             if (failures++ < 6) {
               std::lock_guard<std::mutex> lock(mu);
-              first.push_back(show<P>(a) + " " + op_name(op) + " " + show<P>(b) + " gave " + show<P>(r));
+              first.push_back(show<P>(a) + " " + op_name(op) + " " + show<P>(b) + " gave " +
+                              show<P>(r));
             }
           }
         }
@@ -707,18 +758,18 @@ void all_pairs16(Op op) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("posit16 family: random pairs and edge operands", "[posit][posit16]", (Posit<16, 1>),
-                   (Posit<16, 2>)) {
+TEMPLATE_TEST_CASE("posit16 family: random pairs and edge operands", "[posit][posit16]",
+                   (Posit<16, 1>), (Posit<16, 2>)) {
   random16<TestType>(samples(1000000));
 }
 
-TEMPLATE_TEST_CASE("posit16 family: fast checker agrees with the cpp_int oracle", "[posit][posit16][oracle]",
-                   (Posit<16, 1>), (Posit<16, 2>)) {
+TEMPLATE_TEST_CASE("posit16 family: fast checker agrees with the cpp_int oracle",
+                   "[posit][posit16][oracle]", (Posit<16, 1>), (Posit<16, 2>)) {
   crosscheck16<TestType>(samples(20000));
 }
 
-TEMPLATE_TEST_CASE("posit16 family: all 2^32 pairs", "[posit][posit16][.exhaustive]", (Posit<16, 1>),
-                   (Posit<16, 2>)) {
+TEMPLATE_TEST_CASE("posit16 family: all 2^32 pairs", "[posit][posit16][.exhaustive]",
+                   (Posit<16, 1>), (Posit<16, 2>)) {
   for (Op op : kOps) {
     INFO("op " << op_name(op));
     all_pairs16<TestType>(op);
@@ -796,7 +847,8 @@ template <class P>
 void random_direct(long pairs, bool with_hard) {
   using C = typename P::codec;
   const po::Format f = fmt<P>();
-  PairGen<P> gen(seed() ^ (static_cast<std::uint64_t>(P::nbits) << 8) ^ static_cast<std::uint64_t>(P::es));
+  PairGen<P> gen(seed() ^ (static_cast<std::uint64_t>(P::nbits) << 8) ^
+                 static_cast<std::uint64_t>(P::es));
   std::vector<std::pair<std::uint64_t, std::uint64_t>> cases;
   for (long i = 0; i < pairs; ++i) cases.push_back(gen());
   if (with_hard) {
@@ -813,25 +865,28 @@ void random_direct(long pairs, bool with_hard) {
       const auto want = static_cast<std::uint64_t>(po::round_direct(exact, f));
       const std::uint64_t got = bits(lib(op, x, y)), gi = lib_int(op, x, y);
       if (got != want || gi != want)
-        fails.add(std::string(got != want ? "operator" : "integer path") + ": " + show<P>(a) + " " + op_name(op) +
-                  " " + show<P>(b) + " = " + show<P>(got != want ? got : gi) + ", want " + show<P>(want) +
-                  " (exact " + real_str(exact) + ")");
+        fails.add(std::string(got != want ? "operator" : "integer path") + ": " + show<P>(a) + " " +
+                  op_name(op) + " " + show<P>(b) + " = " + show<P>(got != want ? got : gi) +
+                  ", want " + show<P>(want) + " (exact " + real_str(exact) + ")");
     }
     // sqrt of both, fma with a third operand from the list
     for (std::uint64_t s : {a, b}) {
       const auto want = static_cast<std::uint64_t>(po::round_direct(po::sqrt(po::decode(s, f)), f));
-      const std::uint64_t got = bits(softnum::sqrt(pat<P>(s))), gi = C::sqrt(s, Round::nearest_even, 0);
-      if (got != want || gi != want) fails.add("sqrt " + show<P>(s) + " = " + show<P>(got) + " / " + show<P>(gi));
+      const std::uint64_t got = bits(softnum::sqrt(pat<P>(s))),
+                          gi = C::sqrt(s, Round::nearest_even, 0);
+      if (got != want || gi != want)
+        fails.add("sqrt " + show<P>(s) + " = " + show<P>(got) + " / " + show<P>(gi));
     }
     const auto& [c, unused] = cases[(static_cast<std::size_t>(i) * 7919u + 1) % cases.size()];
     (void)unused;
     const std::uint64_t cc = (i % 3 == 0) ? C::negate(bits(x * y)) : c;
     const po::Real exact = po::fma(ra, rb, po::decode(cc, f));
     const auto want = static_cast<std::uint64_t>(po::round_direct(exact, f));
-    const std::uint64_t got = bits(softnum::fma(x, y, pat<P>(cc))), gi = C::fma(a, b, cc, Round::nearest_even, 0);
+    const std::uint64_t got = bits(softnum::fma(x, y, pat<P>(cc))),
+                        gi = C::fma(a, b, cc, Round::nearest_even, 0);
     if (got != want || gi != want)
-      fails.add("fma(" + show<P>(a) + ", " + show<P>(b) + ", " + show<P>(cc) + ") = " + show<P>(got) + " / " +
-                show<P>(gi) + ", want " + show<P>(want));
+      fails.add("fma(" + show<P>(a) + ", " + show<P>(b) + ", " + show<P>(cc) +
+                ") = " + show<P>(got) + " / " + show<P>(gi) + ", want " + show<P>(want));
     ++i;
   }
   REQUIRE(fails.count == 0);
@@ -847,15 +902,16 @@ TEST_CASE("posit64: random pairs and hard cases", "[posit][posit64]") {
   random_direct<softnum::posit64>(samples(50000), true);
 }
 
-TEMPLATE_TEST_CASE("other formats: random pairs and hard cases", "[posit][formats]", (Posit<12, 5>), (Posit<16, 4>),
-                   (Posit<20, 3>), (Posit<24, 1>), (Posit<28, 0>), (Posit<32, 0>), (Posit<32, 3>), (Posit<32, 5>),
-                   (Posit<40, 2>), (Posit<48, 4>), (Posit<53, 0>), (Posit<56, 5>), (Posit<63, 1>), (Posit<64, 0>),
-                   (Posit<64, 1>), (Posit<64, 3>), (Posit<64, 5>)) {
+TEMPLATE_TEST_CASE("other formats: random pairs and hard cases", "[posit][formats]", (Posit<12, 5>),
+                   (Posit<16, 4>), (Posit<20, 3>), (Posit<24, 1>), (Posit<28, 0>), (Posit<32, 0>),
+                   (Posit<32, 3>), (Posit<32, 5>), (Posit<40, 2>), (Posit<48, 4>), (Posit<53, 0>),
+                   (Posit<56, 5>), (Posit<63, 1>), (Posit<64, 0>), (Posit<64, 1>), (Posit<64, 3>),
+                   (Posit<64, 5>)) {
   random_direct<TestType>(samples(4000), true);
 }
 
-TEMPLATE_TEST_CASE("posit8/16: hard cases against the table", "[posit][formats]", (Posit<8, 2>), (Posit<16, 1>),
-                   (Posit<16, 2>)) {
+TEMPLATE_TEST_CASE("posit8/16: hard cases against the table", "[posit][formats]", (Posit<8, 2>),
+                   (Posit<16, 1>), (Posit<16, 2>)) {
   random_direct<TestType>(samples(2000), true);
 }
 
@@ -872,8 +928,8 @@ po::Bits oracle_round(const po::Real& x) {
 }
 
 template <class P>
-void check_dot(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b, Failures& fails,
-               const char* what) {
+void check_dot(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b,
+               Failures& fails, const char* what) {
   const po::Format f = fmt<P>();
   po::Real sum = po::make_zero();
   std::vector<P> x, y;
@@ -887,8 +943,8 @@ void check_dot(const std::vector<std::uint64_t>& a, const std::vector<std::uint6
   softnum::Quire<P::nbits, P::es> q;
   for (std::size_t i = 0; i < a.size(); ++i) q.fma(x[i], y[i]);
   if (bits(got) != want || bits(q.round()) != want)
-    fails.add(std::string(what) + ": fdp of " + std::to_string(a.size()) + " terms = " + show<P>(bits(got)) +
-              ", want " + show<P>(want) + " (exact " + real_str(sum) + ")");
+    fails.add(std::string(what) + ": fdp of " + std::to_string(a.size()) + " terms = " +
+              show<P>(bits(got)) + ", want " + show<P>(want) + " (exact " + real_str(sum) + ")");
 }
 
 template <class P>
@@ -936,14 +992,15 @@ void quire_tests(long vectors) {
     check_dot<P>(a, b, fails, "cancellation");
   }
   // Extremes: maxpos^2 + minpos^2 - maxpos^2 = minpos^2 -> minpos; sums of many maxpos^2.
-  check_dot<P>({C::maxpos, C::minpos, C::maxpos}, {C::maxpos, C::minpos, C::negate(C::maxpos)}, fails, "extremes");
+  check_dot<P>({C::maxpos, C::minpos, C::maxpos}, {C::maxpos, C::minpos, C::negate(C::maxpos)},
+               fails, "extremes");
   check_dot<P>({C::minpos, C::minpos}, {C::minpos, C::negate(C::minpos)}, fails, "zero");
-  check_dot<P>(std::vector<std::uint64_t>(1000, C::maxpos), std::vector<std::uint64_t>(1000, C::maxpos), fails,
-               "many maxpos^2");
-  check_dot<P>(std::vector<std::uint64_t>(1000, C::negate(C::maxpos)), std::vector<std::uint64_t>(1000, C::maxpos),
-               fails, "many -maxpos^2");
-  check_dot<P>(std::vector<std::uint64_t>(1000, C::minpos), std::vector<std::uint64_t>(1000, C::minpos), fails,
-               "many minpos^2");
+  check_dot<P>(std::vector<std::uint64_t>(1000, C::maxpos),
+               std::vector<std::uint64_t>(1000, C::maxpos), fails, "many maxpos^2");
+  check_dot<P>(std::vector<std::uint64_t>(1000, C::negate(C::maxpos)),
+               std::vector<std::uint64_t>(1000, C::maxpos), fails, "many -maxpos^2");
+  check_dot<P>(std::vector<std::uint64_t>(1000, C::minpos),
+               std::vector<std::uint64_t>(1000, C::minpos), fails, "many minpos^2");
   // Sums of posits (q += x, q -= x) and of quires.
   for (long k = 0; k < vectors; ++k) {
     softnum::Quire<P::nbits, P::es> q, q2;
@@ -954,11 +1011,13 @@ void quire_tests(long vectors) {
       q += pat<P>(x);
       q2 -= pat<P>(y);
       q2.fms(pat<P>(y), pat<P>(x));
-      sum = po::sub(po::sub(po::add(sum, po::decode(x, f)), po::decode(y, f)), po::mul(po::decode(y, f), po::decode(x, f)));
+      sum = po::sub(po::sub(po::add(sum, po::decode(x, f)), po::decode(y, f)),
+                    po::mul(po::decode(y, f), po::decode(x, f)));
     }
     q += q2;
     const auto want = static_cast<std::uint64_t>(oracle_round<P>(sum));
-    if (bits(q.round()) != want) fails.add("q += x / q -= x / fms / q += q2: " + show<P>(bits(q.round())));
+    if (bits(q.round()) != want)
+      fails.add("q += x / q -= x / fms / q += q2: " + show<P>(bits(q.round())));
     softnum::Quire<P::nbits, P::es> q3 = q;
     q3 -= q;
     if (!q3.iszero() || bits(q3.round()) != 0) fails.add("q - q != 0");
@@ -978,9 +1037,9 @@ void quire_tests(long vectors) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("quire: exact dot products rounded once", "[posit][quire]", softnum::posit8, softnum::posit16,
-                   softnum::posit32, softnum::posit64, (Posit<8, 0>), (Posit<16, 1>), (Posit<6, 5>), (Posit<2, 0>),
-                   (Posit<24, 4>), (Posit<64, 5>)) {
+TEMPLATE_TEST_CASE("quire: exact dot products rounded once", "[posit][quire]", softnum::posit8,
+                   softnum::posit16, softnum::posit32, softnum::posit64, (Posit<8, 0>),
+                   (Posit<16, 1>), (Posit<6, 5>), (Posit<2, 0>), (Posit<24, 4>), (Posit<64, 5>)) {
   quire_tests<TestType>(samples(TestType::nbits > 32 ? 1000 : 3000));
 }
 
@@ -1020,10 +1079,13 @@ oracle::Exact to_float_oracle(const po::Real& x) {
 
 po::Real from_float_oracle(const oracle::Exact& x) {
   switch (x.kind) {
-    case oracle::Exact::zero: return po::make_zero();
+    case oracle::Exact::zero:
+      return po::make_zero();
     case oracle::Exact::inf:
-    case oracle::Exact::nan: return po::make_nar();
-    case oracle::Exact::finite: break;
+    case oracle::Exact::nan:
+      return po::make_nar();
+    case oracle::Exact::finite:
+      break;
   }
   return po::make_dyadic(x.sign, x.sig, x.exp);
 }
@@ -1054,7 +1116,8 @@ void conversions_out(long random) {
     const po::Real r = po::decode(b, f);
     const oracle::Exact ex = to_float_oracle(r);
     auto expect_float = [&](const oracle::Format& ff, std::uint64_t got, const char* name) {
-      const auto want = static_cast<std::uint64_t>(oracle::round(ex, ff, oracle::Mode::nearest_even));
+      const auto want =
+          static_cast<std::uint64_t>(oracle::round(ex, ff, oracle::Mode::nearest_even));
       if (got != want) fails.add(std::string("to ") + name + ": " + show<P>(b));
     };
     expect_float(b64, softnum::detail::bit_cast<std::uint64_t>(static_cast<double>(x)), "double");
@@ -1073,12 +1136,15 @@ void conversions_out(long random) {
       if (r.neg) t = -t;
       auto sat = [&](po::Int lo, po::Int hi) { return t < lo ? lo : (t > hi ? hi : t); };
       if (po::Int(static_cast<std::int64_t>(x)) !=
-          sat(po::Int(std::numeric_limits<std::int64_t>::min()), po::Int(std::numeric_limits<std::int64_t>::max())))
+          sat(po::Int(std::numeric_limits<std::int64_t>::min()),
+              po::Int(std::numeric_limits<std::int64_t>::max())))
         fails.add("to int64: " + show<P>(b));
       if (po::Int(static_cast<std::int32_t>(x)) !=
-          sat(po::Int(std::numeric_limits<std::int32_t>::min()), po::Int(std::numeric_limits<std::int32_t>::max())))
+          sat(po::Int(std::numeric_limits<std::int32_t>::min()),
+              po::Int(std::numeric_limits<std::int32_t>::max())))
         fails.add("to int32: " + show<P>(b));
-      if (po::Int(static_cast<std::uint64_t>(x)) != sat(po::Int(0), po::Int(std::numeric_limits<std::uint64_t>::max())))
+      if (po::Int(static_cast<std::uint64_t>(x)) !=
+          sat(po::Int(0), po::Int(std::numeric_limits<std::uint64_t>::max())))
         fails.add("to uint64: " + show<P>(b));
       // convert<int16_t>: nearest even, saturating
       bool exact2 = false;
@@ -1087,16 +1153,19 @@ void conversions_out(long random) {
       if (bit_test(g, 0) && (!exact2 || bit_test(nearest, 0))) nearest += 1;
       if (r.neg) nearest = -nearest;
       nearest = std::clamp(nearest, po::Int(-32768), po::Int(32767));
-      if (po::Int(softnum::convert<std::int16_t>(x)) != nearest) fails.add("convert<int16> (nearest even): " + show<P>(b));
+      if (po::Int(softnum::convert<std::int16_t>(x)) != nearest)
+        fails.add("convert<int16> (nearest even): " + show<P>(b));
     } else if (static_cast<int>(x) != 0) {
       fails.add("NaR/0 to int");
     }
     // posit -> posit (one rounding)
     if (bits(Posit<8, 2>(x)) != static_cast<std::uint64_t>(table(po::Format{8, 2}).round(r)))
       fails.add("to posit8: " + show<P>(b));
-    if (bits(softnum::convert<Posit<16, 1>>(x)) != static_cast<std::uint64_t>(table(po::Format{16, 1}).round(r)))
+    if (bits(softnum::convert<Posit<16, 1>>(x)) !=
+        static_cast<std::uint64_t>(table(po::Format{16, 1}).round(r)))
       fails.add("to Posit<16,1>: " + show<P>(b));
-    if (bits(softnum::posit64(x)) != static_cast<std::uint64_t>(po::round_direct(r, po::Format{64, 2})))
+    if (bits(softnum::posit64(x)) !=
+        static_cast<std::uint64_t>(po::round_direct(r, po::Format{64, 2})))
       fails.add("to posit64: " + show<P>(b));
   }
   REQUIRE(fails.count == 0);
@@ -1110,22 +1179,38 @@ void conversions_in(long random) {
   Failures fails;
   auto expect = [&](const po::Real& x, std::uint64_t got, const std::string& what) {
     const auto want = static_cast<std::uint64_t>(oracle_round<P>(x));
-    if (got != want) fails.add("from " + what + " = " + show<P>(got) + ", want " + show<P>(want) + " (exact " +
-                               real_str(x) + ")");
+    if (got != want)
+      fails.add("from " + what + " = " + show<P>(got) + ", want " + show<P>(want) + " (exact " +
+                real_str(x) + ")");
   };
   std::mt19937_64 rng(seed() + 17);
-  std::vector<double> ds = {0.0, -0.0, 1.0, -1.0, 0.5, 3.0, 1e-300, -1e300, 4.9e-324,
-                            std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-                            std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::max(),
+  std::vector<double> ds = {0.0,
+                            -0.0,
+                            1.0,
+                            -1.0,
+                            0.5,
+                            3.0,
+                            1e-300,
+                            -1e300,
+                            4.9e-324,
+                            std::numeric_limits<double>::infinity(),
+                            -std::numeric_limits<double>::infinity(),
+                            std::numeric_limits<double>::quiet_NaN(),
+                            std::numeric_limits<double>::max(),
                             std::numeric_limits<double>::min()};
-  for (long i = 0; i < random; ++i) ds.push_back(softnum::detail::bit_cast<double>(rng()));  // every exponent
-  for (long i = 0; i < random; ++i) ds.push_back(std::ldexp(static_cast<double>(rng() >> 11), -52 + static_cast<int>(rng() % (2 * P::max_scale + 8)) - P::max_scale - 4));
+  for (long i = 0; i < random; ++i)
+    ds.push_back(softnum::detail::bit_cast<double>(rng()));  // every exponent
+  for (long i = 0; i < random; ++i)
+    ds.push_back(
+        std::ldexp(static_cast<double>(rng() >> 11),
+                   -52 + static_cast<int>(rng() % (2 * P::max_scale + 8)) - P::max_scale - 4));
   // breakpoints and their neighbours, where they are doubles
   const po::Format f1{P::nbits + 1, P::es};
   for (std::uint64_t t : some_patterns<P>(random / 4)) {
     const po::Real v = po::decode(2 * static_cast<po::Bits>(t & C::mask) + 1, f1);
     if (v.kind != po::Real::finite || po::msb(v.num) > 52 || std::abs(v.exp) > 900) continue;
-    const double d = std::ldexp(v.num.convert_to<double>(), static_cast<int>(v.exp)) * (v.neg ? -1 : 1);
+    const double d =
+        std::ldexp(v.num.convert_to<double>(), static_cast<int>(v.exp)) * (v.neg ? -1 : 1);
     for (double e : {d, std::nextafter(d, 0.0), std::nextafter(d, 2 * d)}) ds.push_back(e);
   }
   for (double d : ds) {
@@ -1134,20 +1219,34 @@ void conversions_in(long random) {
     expect(po::from_double(static_cast<double>(fl)), bits(P(fl)), "float");
   }
   // integers
-  std::vector<std::int64_t> is = {0, 1, -1, 2, 3, 7, 100, -1000, std::numeric_limits<std::int64_t>::max(),
-                                  std::numeric_limits<std::int64_t>::min(), (1LL << 53) + 1, -(1LL << 62) - 3};
-  for (long i = 0; i < random; ++i) is.push_back(static_cast<std::int64_t>(rng() >> (rng() % 64)) * ((rng() & 1) ? 1 : -1));
+  std::vector<std::int64_t> is = {0,
+                                  1,
+                                  -1,
+                                  2,
+                                  3,
+                                  7,
+                                  100,
+                                  -1000,
+                                  std::numeric_limits<std::int64_t>::max(),
+                                  std::numeric_limits<std::int64_t>::min(),
+                                  (1LL << 53) + 1,
+                                  -(1LL << 62) - 3};
+  for (long i = 0; i < random; ++i)
+    is.push_back(static_cast<std::int64_t>(rng() >> (rng() % 64)) * ((rng() & 1) ? 1 : -1));
   for (std::int64_t v : is) {
     expect(po::from_int(po::Int(v)), bits(P(v)), "int64 " + std::to_string(v));
-    expect(po::from_int(po::Int(static_cast<std::int32_t>(v))), bits(P(static_cast<std::int32_t>(v))), "int32");
-    expect(po::from_int(po::Int(static_cast<std::uint64_t>(v))), bits(P(static_cast<std::uint64_t>(v))), "uint64");
-    expect(po::from_int(po::Int(static_cast<std::int8_t>(v))), bits(softnum::convert<P>(static_cast<std::int8_t>(v))),
-           "int8");
+    expect(po::from_int(po::Int(static_cast<std::int32_t>(v))),
+           bits(P(static_cast<std::int32_t>(v))), "int32");
+    expect(po::from_int(po::Int(static_cast<std::uint64_t>(v))),
+           bits(P(static_cast<std::uint64_t>(v))), "uint64");
+    expect(po::from_int(po::Int(static_cast<std::int8_t>(v))),
+           bits(softnum::convert<P>(static_cast<std::int8_t>(v))), "int8");
   }
   // every code of the 8- and 16-bit Float formats
   auto all_codes = [&](auto tag, const oracle::Format& ff, const char* name) {
     using F = decltype(tag);
-    for (std::uint64_t c = 0; c < (1ULL << ff.width()); c += (ff.width() > 8 && P::nbits > 16) ? 7 : 1) {
+    for (std::uint64_t c = 0; c < (1ULL << ff.width());
+         c += (ff.width() > 8 && P::nbits > 16) ? 7 : 1) {
       const F x = F::from_bits(static_cast<typename F::storage_type>(c));
       const po::Real r = from_float_oracle(oracle::decode(c, ff));
       expect(r, bits(P(x)), name);
@@ -1156,8 +1255,8 @@ void conversions_in(long random) {
   };
   all_codes(softnum::binary16{}, oracle::Format{5, 10}, "binary16");
   all_codes(softnum::bfloat16{}, oracle::Format{8, 7}, "bfloat16");
-  all_codes(softnum::float8_e4m3fn{}, oracle::Format{4, 3, oracle::Specials::fn, oracle::Overflow::nan},
-            "float8_e4m3fn");
+  all_codes(softnum::float8_e4m3fn{},
+            oracle::Format{4, 3, oracle::Specials::fn, oracle::Overflow::nan}, "float8_e4m3fn");
   all_codes(softnum::float8_e5m2{}, oracle::Format{5, 2}, "float8_e5m2");
   (void)f;
   REQUIRE(fails.count == 0);
@@ -1165,15 +1264,17 @@ void conversions_in(long random) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("conversions out: double, float, integers, Float types, posits", "[posit][conversion]",
-                   softnum::posit8, softnum::posit16, softnum::posit32, softnum::posit64, (Posit<8, 0>),
-                   (Posit<16, 1>), (Posit<12, 5>), (Posit<64, 5>)) {
+TEMPLATE_TEST_CASE("conversions out: double, float, integers, Float types, posits",
+                   "[posit][conversion]", softnum::posit8, softnum::posit16, softnum::posit32,
+                   softnum::posit64, (Posit<8, 0>), (Posit<16, 1>), (Posit<12, 5>),
+                   (Posit<64, 5>)) {
   conversions_out<TestType>(samples(20000));
 }
 
-TEMPLATE_TEST_CASE("conversions in: double, float, integers, Float types", "[posit][conversion]", softnum::posit8,
-                   softnum::posit16, softnum::posit32, softnum::posit64, (Posit<8, 0>), (Posit<16, 1>),
-                   (Posit<12, 5>), (Posit<64, 5>), (Posit<40, 2>), (Posit<3, 1>)) {
+TEMPLATE_TEST_CASE("conversions in: double, float, integers, Float types", "[posit][conversion]",
+                   softnum::posit8, softnum::posit16, softnum::posit32, softnum::posit64,
+                   (Posit<8, 0>), (Posit<16, 1>), (Posit<12, 5>), (Posit<64, 5>), (Posit<40, 2>),
+                   (Posit<3, 1>)) {
   conversions_in<TestType>(samples(20000));
 }
 
@@ -1231,8 +1332,9 @@ TEST_CASE("numeric_limits: pinned bit patterns", "[posit][limits]") {
   CHECK(static_cast<double>(L16_1::epsilon()) == std::ldexp(1.0, -12));
 }
 
-TEMPLATE_TEST_CASE("epsilon is 1's successor minus 1", "[posit][limits]", (Posit<2, 0>), (Posit<3, 0>), (Posit<4, 2>),
-                   (Posit<5, 3>), (Posit<6, 1>), (Posit<8, 5>), softnum::posit8, softnum::posit32) {
+TEMPLATE_TEST_CASE("epsilon is 1's successor minus 1", "[posit][limits]", (Posit<2, 0>),
+                   (Posit<3, 0>), (Posit<4, 2>), (Posit<5, 3>), (Posit<6, 1>), (Posit<8, 5>),
+                   softnum::posit8, softnum::posit32) {
   using P = TestType;
   const po::Format f = fmt<P>();
   const po::Real one = po::decode(bits(P::one()), f);
@@ -1252,8 +1354,8 @@ TEST_CASE("comparisons follow the signed patterns; NaR == NaR and smallest", "[p
     for (std::uint64_t b = 0; b < 256; ++b) {
       const P x = pat<P>(a), y = pat<P>(b);
       const auto sa = static_cast<std::int8_t>(a), sb = static_cast<std::int8_t>(b);
-      if ((x < y) != (sa < sb) || (x == y) != (a == b) || (x <= y) != (sa <= sb) || (x > y) != (sa > sb) ||
-          (x != y) != (a != b))
+      if ((x < y) != (sa < sb) || (x == y) != (a == b) || (x <= y) != (sa <= sb) ||
+          (x > y) != (sa > sb) || (x != y) != (a != b))
         fails.add("compare " + show<P>(a) + " " + show<P>(b));
       if (!isnar(x) && !isnar(y)) {
         const po::Real d = po::sub(po::decode(a, f), po::decode(b, f));
@@ -1269,8 +1371,8 @@ TEST_CASE("comparisons follow the signed patterns; NaR == NaR and smallest", "[p
   REQUIRE(fails.count == 0);
 }
 
-TEMPLATE_TEST_CASE("ldexp, frexp, copysign, nextafter on every pattern", "[posit][functions]", softnum::posit8,
-                   (Posit<8, 0>), softnum::posit16) {
+TEMPLATE_TEST_CASE("ldexp, frexp, copysign, nextafter on every pattern", "[posit][functions]",
+                   softnum::posit8, (Posit<8, 0>), softnum::posit16) {
   using P = TestType;
   using C = typename P::codec;
   const po::Format f = fmt<P>();
@@ -1290,14 +1392,17 @@ TEMPLATE_TEST_CASE("ldexp, frexp, copysign, nextafter on every pattern", "[posit
       // m * 2^e == x whenever m is exact; |m| in [0.5, 1]
       const po::Real back = po::mul(mr, po::make_dyadic(false, 1, e));
       const po::Real exact_m = po::mul(r, po::make_dyadic(false, 1, -e));
-      if (bits(m) != static_cast<std::uint64_t>(oracle_round<P>(exact_m))) fails.add("frexp " + show<P>(b));
+      if (bits(m) != static_cast<std::uint64_t>(oracle_round<P>(exact_m)))
+        fails.add("frexp " + show<P>(b));
       (void)back;
     } else if (bits(m) != b || e != 0) {
       fails.add("frexp special");
     }
-    if (bits(softnum::copysign(P::one(), x)) != (softnum::signbit(x) && !isnar(x) ? C::negate(bits(P::one())) : bits(P::one())))
+    if (bits(softnum::copysign(P::one(), x)) !=
+        (softnum::signbit(x) && !isnar(x) ? C::negate(bits(P::one())) : bits(P::one())))
       fails.add("copysign");
-    if (!isnar(x) && x != -P::maxpos() && bits(softnum::nextafter(x, -P::maxpos())) != ((b - 1) & C::mask))
+    if (!isnar(x) && x != -P::maxpos() &&
+        bits(softnum::nextafter(x, -P::maxpos())) != ((b - 1) & C::mask))
       fails.add("nextafter down " + show<P>(b));
   }
   CHECK(isnar(softnum::nextafter(P::one(), P::nar())));
@@ -1343,7 +1448,8 @@ TEST_CASE("stochastic rounding on the bit string", "[posit][stochastic]") {
     for (std::uint64_t b = 0; b < 256; b += 5) {
       const po::Real exact = po::add(po::decode(a, f), po::decode(b, f));
       const auto lo = static_cast<std::uint64_t>(tab.round(exact, po::Mode::toward_zero));
-      const auto hi = static_cast<std::uint64_t>(tab.round(exact, exact.neg ? po::Mode::down : po::Mode::up));
+      const auto hi =
+          static_cast<std::uint64_t>(tab.round(exact, exact.neg ? po::Mode::down : po::Mode::up));
       const std::uint64_t got = bits(softnum::add<Round::stochastic>(pat<P>(a), pat<P>(b), gen));
       if (got != lo && got != hi) fails.add("stochastic outside the bracket");
     }
@@ -1380,8 +1486,8 @@ constexpr auto compile_time_results() {
 }
 }  // namespace
 
-TEMPLATE_TEST_CASE("constexpr evaluation equals run time and the oracle", "[posit][constexpr]", softnum::posit16,
-                   softnum::posit32, softnum::posit64, (Posit<16, 1>)) {
+TEMPLATE_TEST_CASE("constexpr evaluation equals run time and the oracle", "[posit][constexpr]",
+                   softnum::posit16, softnum::posit32, softnum::posit64, (Posit<16, 1>)) {
   using P = TestType;
   constexpr auto ct = compile_time_results<P>();
   const po::Format f = fmt<P>();
@@ -1389,9 +1495,13 @@ TEMPLATE_TEST_CASE("constexpr evaluation equals run time and the oracle", "[posi
   for (const auto& ab : kCtOperands) {
     const P x = pat<P>(ab[0]), y = pat<P>(ab[1]);
     const po::Real rx = po::decode(bits(x), f), ry = po::decode(bits(y), f);
-    const po::Real ex[] = {po::add(rx, ry), po::sub(rx, ry), po::mul(rx, ry), po::div(rx, ry), po::sqrt(rx),
-                           po::fma(rx, ry, rx)};
-    const std::uint64_t rt[] = {bits(x + y), bits(x - y), bits(x * y), bits(x / y), bits(softnum::sqrt(x)),
+    const po::Real ex[] = {po::add(rx, ry), po::sub(rx, ry), po::mul(rx, ry),
+                           po::div(rx, ry), po::sqrt(rx),    po::fma(rx, ry, rx)};
+    const std::uint64_t rt[] = {bits(x + y),
+                                bits(x - y),
+                                bits(x * y),
+                                bits(x / y),
+                                bits(softnum::sqrt(x)),
                                 bits(softnum::fma(x, y, x))};
     for (int i = 0; i < 6; ++i, ++k) {
       INFO("operands " << show<P>(ab[0]) << ", " << show<P>(ab[1]) << " op " << i);
@@ -1404,8 +1514,10 @@ TEMPLATE_TEST_CASE("constexpr evaluation equals run time and the oracle", "[posi
   STATIC_REQUIRE(third == softnum::posit16(1.0 / 3.0));
   STATIC_REQUIRE(static_cast<double>(softnum::posit32(0.75)) == 0.75);
   constexpr softnum::posit32 dot = [] {
-    const softnum::posit32 v[3] = {softnum::posit32(1e10), softnum::posit32(3), softnum::posit32(-1e10)};
-    const softnum::posit32 w[3] = {softnum::posit32(1e10), softnum::posit32(3), softnum::posit32(1e10)};
+    const softnum::posit32 v[3] = {softnum::posit32(1e10), softnum::posit32(3),
+                                   softnum::posit32(-1e10)};
+    const softnum::posit32 w[3] = {softnum::posit32(1e10), softnum::posit32(3),
+                                   softnum::posit32(1e10)};
     return softnum::fdp(std::span(v), std::span(w));  // 1e20 + 9 - 1e20, exactly
   }();
   STATIC_REQUIRE(dot == softnum::posit32(9));
@@ -1435,14 +1547,26 @@ MpfrValue mpfr_eval(Fn fn, const po::Real& x) {
   mpfr_set_z_2exp(a, z, d.e, MPFR_RNDN);  // exact: <= 64 bits
   if (x.neg) mpfr_neg(a, a, MPFR_RNDN);
   switch (fn) {
-    case Fn::exp: mpfr_exp(r, a, MPFR_RNDN); break;
-    case Fn::log: mpfr_log(r, a, MPFR_RNDN); break;
-    case Fn::tanh: mpfr_tanh(r, a, MPFR_RNDN); break;
+    case Fn::exp:
+      mpfr_exp(r, a, MPFR_RNDN);
+      break;
+    case Fn::log:
+      mpfr_log(r, a, MPFR_RNDN);
+      break;
+    case Fn::tanh:
+      mpfr_tanh(r, a, MPFR_RNDN);
+      break;
     case Fn::sigmoid:
-      mpfr_neg(t, a, MPFR_RNDN);
-      mpfr_exp(t, t, MPFR_RNDN);
-      mpfr_add_ui(t, t, 1, MPFR_RNDN);
-      mpfr_ui_div(r, 1, t, MPFR_RNDN);
+      if (x.neg) {  // e^x / (1 + e^x): e^x underflows (flagged) for very negative x
+        mpfr_exp(t, a, MPFR_RNDN);
+        mpfr_add_ui(r, t, 1, MPFR_RNDN);
+        mpfr_div(r, t, r, MPFR_RNDN);
+      } else {  // 1 / (1 + e^-x)
+        mpfr_neg(t, a, MPFR_RNDN);
+        mpfr_exp(t, t, MPFR_RNDN);
+        mpfr_add_ui(t, t, 1, MPFR_RNDN);
+        mpfr_ui_div(r, 1, t, MPFR_RNDN);
+      }
       break;
   }
   MpfrValue out;
@@ -1471,10 +1595,14 @@ MpfrValue mpfr_eval(Fn fn, const po::Real& x) {
 template <class P>
 P lib_fn(Fn fn, P x) {
   switch (fn) {
-    case Fn::exp: return softnum::exp(x);
-    case Fn::log: return softnum::log(x);
-    case Fn::tanh: return softnum::tanh(x);
-    case Fn::sigmoid: return softnum::sigmoid(x);
+    case Fn::exp:
+      return softnum::exp(x);
+    case Fn::log:
+      return softnum::log(x);
+    case Fn::tanh:
+      return softnum::tanh(x);
+    case Fn::sigmoid:
+      return softnum::sigmoid(x);
   }
   return P::nar();
 }
@@ -1514,8 +1642,8 @@ long check_math(const std::vector<std::uint64_t>& xs) {
         }
       }
       if (got != lo && got != hi) {
-        fails.add(std::string("fn ") + std::to_string(static_cast<int>(fn)) + " of " + show<P>(b) + " = " +
-                  show<P>(got) + ", not faithful (correct: " + show<P>(rn) + ")");
+        fails.add(std::string("fn ") + std::to_string(static_cast<int>(fn)) + " of " + show<P>(b) +
+                  " = " + show<P>(got) + ", not faithful (correct: " + show<P>(rn) + ")");
       }
       not_cr += got != rn;
     }
@@ -1526,18 +1654,20 @@ long check_math(const std::vector<std::uint64_t>& xs) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("exp/log/tanh/sigmoid: every posit8, posit16 argument, correctly rounded", "[posit][math]",
-                   softnum::posit8, (Posit<8, 0>), (Posit<8, 1>), (Posit<8, 3>), softnum::posit16, (Posit<16, 1>)) {
+TEMPLATE_TEST_CASE("exp/log/tanh/sigmoid: every posit8, posit16 argument, correctly rounded",
+                   "[posit][math]", softnum::posit8, (Posit<8, 0>), (Posit<8, 1>), (Posit<8, 3>),
+                   softnum::posit16, (Posit<16, 1>)) {
   using P = TestType;
   std::vector<std::uint64_t> xs;
-  for (std::uint64_t b = 0; b < (1ULL << P::nbits); b += static_cast<std::uint64_t>(P::nbits > 8 ? kScale : 1))
+  for (std::uint64_t b = 0; b < (1ULL << P::nbits);
+       b += static_cast<std::uint64_t>(P::nbits > 8 ? kScale : 1))
     xs.push_back(b);
   const long not_cr = check_math<P>(xs);
   CHECK(not_cr == 0);  // faithful is the contract; all of these happen to be correctly rounded
 }
 
-TEMPLATE_TEST_CASE("exp/log/tanh/sigmoid: posit32, posit64, faithful", "[posit][math]", softnum::posit32,
-                   softnum::posit64, (Posit<64, 5>), (Posit<32, 5>)) {
+TEMPLATE_TEST_CASE("exp/log/tanh/sigmoid: posit32, posit64, faithful", "[posit][math]",
+                   softnum::posit32, softnum::posit64, (Posit<64, 5>), (Posit<32, 5>)) {
   using P = TestType;
   PairGen<P> gen(seed() + 23);
   std::vector<std::uint64_t> xs = edge_patterns<P>();

@@ -107,12 +107,14 @@ struct PositCodec {
   static constexpr u64 nar = u64{1} << (n - 1);
   static constexpr u64 maxpos = nar - 1;
   static constexpr u64 minpos = 1;
-  static constexpr int max_k = n - 2;                 // regime of maxpos
-  static constexpr int max_scale = (n - 2) * (1 << es);  // maxpos = 2^max_scale
+  static constexpr int max_k = n - 2;                                 // regime of maxpos
+  static constexpr int max_scale = (n - 2) * (1 << es);               // maxpos = 2^max_scale
   static constexpr int precision = n - 2 - es >= 1 ? n - 2 - es : 1;  // p, hidden bit included
 
   SOFTNUM_HOST_DEVICE static constexpr u64 negate(u64 b) noexcept { return (u64{0} - b) & mask; }
-  SOFTNUM_HOST_DEVICE static constexpr bool is_negative(u64 b) noexcept { return ((b >> (n - 1)) & 1) != 0; }
+  SOFTNUM_HOST_DEVICE static constexpr bool is_negative(u64 b) noexcept {
+    return ((b >> (n - 1)) & 1) != 0;
+  }
   /// The pattern as a signed integer: the order of posits.
   SOFTNUM_HOST_DEVICE static constexpr std::int64_t to_signed(u64 b) noexcept {
     return static_cast<std::int64_t>(b << (64 - n)) >> (64 - n);
@@ -122,12 +124,14 @@ struct PositCodec {
   /// zeros of the body XOR its smeared first bit (a run of ones becomes a run of zeros).
   SOFTNUM_HOST_DEVICE static constexpr PositParts decode(u64 b) noexcept {
     const bool neg = is_negative(b);
-    const u64 mag = neg ? negate(b) : b;
+    const u64 sm = u64{0} - static_cast<u64>(neg);
+    const u64 mag = ((b ^ sm) - sm) & mask;  // |x|, branch-free
     const u64 x = mag << (65 - n);  // body left-aligned, sign dropped; >= 1 zero bit below it
-    const u64 smear = static_cast<u64>(static_cast<std::int64_t>(x) >> 63);
-    const int m = clz64(x ^ smear);  // nonzero: x != 0, and ~x has the low bits set
-    const int k = smear != 0 ? m - 1 : -m;
-    const u64 y = (x << m) << 1;  // drops the regime and its terminator
+    const auto smear = static_cast<std::int64_t>(x) >> 63;
+    const int m =
+        clz64(x ^ static_cast<u64>(smear));      // nonzero: x != 0, and ~x has the low bits set
+    const int k = -m ^ static_cast<int>(smear);  // run of ones: m - 1 = ~(-m); of zeros: -m
+    const u64 y = (x << m) << 1;                 // drops the regime and its terminator
     int e = 0;
     if constexpr (es > 0) e = static_cast<int>(y >> (64 - es));
     const u64 f = y << es;  // fraction, left-aligned; at most 61 bits, so >> 1 loses nothing
@@ -151,18 +155,31 @@ struct PositCodec {
     } else if (k < -max_k) {
       t = minpos;  // 0 < |x| < minpos
     } else {
-      const int r = k >= 0 ? k + 2 : 1 - k;  // regime length with its terminator
-      const W ones = static_cast<W>(~W{0});
-      W word = k >= 0 ? static_cast<W>(~(ones >> (k + 1))) : static_cast<W>(W{1} << (w - 1 + k));
+      // Branch-free regime: r = k + 2 bits 1..10 for k >= 0, r = 1 - k bits 0..01 for k < 0.
+      // With v = 2^(w-r): the first is -(2v) mod 2^w (r-1 ones from the top), the second v.
+      const int r = (k ^ (k >> 31)) + 2;
+      const W ge = static_cast<W>(k >= 0);
+      const W v = static_cast<W>(W{1} << (w - r));
+      W word = static_cast<W>((static_cast<W>(v << ge) ^ static_cast<W>(W{0} - ge)) + ge);
       word |= shift_right_jam(frac, r + es);
       if constexpr (es > 0) {
         const auto e = static_cast<W>(static_cast<unsigned>(lead - k * (1 << es)));
         word |= static_cast<W>(e << (w - r - es));
       }
       // k in [-(N-2), N-3]: the truncated string lies in [1, maxpos], and so does its rounding.
-      t = static_cast<u64>(round_shift<W>(word, w + 1 - n, mode, neg, random, 32));
+      constexpr int sh = w + 1 - n;
+      if (mode == Round::nearest_even && sh >= 2) {
+        // round_shift's nearest-even, branch-free: T += G & (S | lsb(T)).
+        const W q = static_cast<W>(word >> sh);
+        const W g = static_cast<W>((word >> (sh - 1)) & 1);
+        const W sticky = static_cast<W>((word & static_cast<W>((W{1} << (sh - 1)) - 1)) != 0);
+        t = static_cast<u64>(q + (g & (sticky | (q & 1))));
+      } else {
+        t = static_cast<u64>(round_shift<W>(word, sh, mode, neg, random, 32));
+      }
     }
-    return neg ? negate(t) : t;
+    const u64 sm = u64{0} - static_cast<u64>(neg);
+    return ((t ^ sm) - sm) & mask;
   }
 
   /// Rounds sig * 2^exp (sig != 0, exact or round-to-odd) once.
@@ -190,10 +207,13 @@ struct PositCodec {
   SOFTNUM_HOST_DEVICE static constexpr u64 encode(const Unpacked& u, Round mode,
                                                   std::uint32_t random) noexcept {
     switch (u.kind) {
-      case Kind::zero: return 0;
+      case Kind::zero:
+        return 0;
       case Kind::inf:
-      case Kind::nan: return nar;
-      case Kind::finite: break;
+      case Kind::nan:
+        return nar;
+      case Kind::finite:
+        break;
     }
     return encode(u.sign, u.exp, u.sig, mode, random);
   }
@@ -207,7 +227,8 @@ struct PositCodec {
 
   // ----- integer arithmetic: exact or round-to-odd, then one rounding; any N, ES, mode -----
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 add(u64 a, u64 b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 add(u64 a, u64 b, Round mode,
+                                               std::uint32_t random) noexcept {
     if (a == nar || b == nar) return nar;
     if (a == 0) return b;  // a posit is its own rounding in every mode
     if (b == 0) return a;
@@ -227,7 +248,8 @@ struct PositCodec {
     return encode(x.neg, x.scale - 125, s, mode, random);
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 mul(u64 a, u64 b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 mul(u64 a, u64 b, Round mode,
+                                               std::uint32_t random) noexcept {
     if (a == nar || b == nar) return nar;
     if (a == 0 || b == 0) return 0;
     const PositParts x = decode(a), y = decode(b);
@@ -240,7 +262,8 @@ struct PositCodec {
     }
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 div(u64 a, u64 b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 div(u64 a, u64 b, Round mode,
+                                               std::uint32_t random) noexcept {
     if (a == nar || b == nar || b == 0) return nar;
     if (a == 0) return 0;
     const PositParts x = decode(a), y = decode(b);
@@ -248,7 +271,8 @@ struct PositCodec {
     const u128 num = static_cast<u128>(x.sig) << 64;
     const u128 q = num / y.sig;
     const u128 rem = num - q * y.sig;
-    return encode(x.neg != y.neg, x.scale - y.scale - 64, q | static_cast<u128>(rem != 0), mode, random);
+    return encode(x.neg != y.neg, x.scale - y.scale - 64, q | static_cast<u128>(rem != 0), mode,
+                  random);
   }
 
   /// floor(sqrt(r)) for 2^126 <= r < 2^128 (a 64-bit root), and whether it is exact.
@@ -290,7 +314,8 @@ struct PositCodec {
     return encode(false, (x.scale - 63 - sh) / 2, root | static_cast<u64>(!exact), mode, random);
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 fma(u64 a, u64 b, u64 c, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 fma(u64 a, u64 b, u64 c, Round mode,
+                                               std::uint32_t random) noexcept {
     if (a == nar || b == nar || c == nar) return nar;
     if (a == 0 || b == 0) return c;
     const PositParts x = decode(a), y = decode(b);
@@ -299,7 +324,8 @@ struct PositCodec {
     const int pexp = x.scale + y.scale - 126;
     if (c == 0) return encode(pneg, pexp, p, mode, random);
     const PositParts z = decode(c);
-    const Wide s = wide_add(Wide{pneg, pexp, u256{0, p}}, Wide{z.neg, z.scale - 63, u256{0, z.sig}});
+    const Wide s =
+        wide_add(Wide{pneg, pexp, u256{0, p}}, Wide{z.neg, z.scale - 63, u256{0, z.sig}});
     if (is_zero(s.sig)) return 0;
     int shift = 0;
     const u128 sig = narrow_jam(s.sig, shift);
@@ -353,7 +379,8 @@ struct PositArith {
     return round_to_odd_fix(s, err != 0, (err > 0) == (s > 0));
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 add(u64 a, u64 b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 add(u64 a, u64 b, Round mode,
+                                               std::uint32_t random) noexcept {
     if constexpr (via_double) {
       if (fast(mode)) {
         if (a == C::nar || b == C::nar) return C::nar;
@@ -372,7 +399,8 @@ struct PositArith {
     return C::add(a, b, mode, random);
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 mul(u64 a, u64 b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 mul(u64 a, u64 b, Round mode,
+                                               std::uint32_t random) noexcept {
     if constexpr (via_double) {
       if (fast(mode)) {
         if (a == C::nar || b == C::nar) return C::nar;
@@ -386,7 +414,8 @@ struct PositArith {
     return C::mul(a, b, mode, random);
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 div(u64 a, u64 b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 div(u64 a, u64 b, Round mode,
+                                               std::uint32_t random) noexcept {
     if constexpr (via_double) {
       if (fast(mode)) {
         if (a == C::nar || b == C::nar || b == 0) return C::nar;
@@ -420,7 +449,8 @@ struct PositArith {
     return C::sqrt(a, mode, random);
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr u64 fma(u64 a, u64 b, u64 c, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr u64 fma(u64 a, u64 b, u64 c, Round mode,
+                                               std::uint32_t random) noexcept {
     if constexpr (via_double && exact_mul) {
       if (fast(mode)) {
         if (a == C::nar || b == C::nar || c == C::nar) return C::nar;
@@ -462,7 +492,7 @@ class Posit {
 
   static constexpr int nbits = N;
   static constexpr int es = ES;
-  static constexpr int digits = codec::precision;  // largest precision, hidden bit included
+  static constexpr int digits = codec::precision;     // largest precision, hidden bit included
   static constexpr int max_scale = codec::max_scale;  // maxpos = 2^max_scale, minpos = 2^-max_scale
   static constexpr Round rounding = Round::nearest_even;
 
@@ -487,7 +517,8 @@ class Posit {
   SOFTNUM_HOST_DEVICE explicit constexpr Posit(float x) noexcept : Posit(static_cast<double>(x)) {}
   template <std::integral I>
   SOFTNUM_HOST_DEVICE explicit constexpr Posit(I x) noexcept
-      : bits_(static_cast<storage_type>(codec::encode(detail::unpack_integer(x), Round::nearest_even, 0))) {}
+      : bits_(static_cast<storage_type>(
+            codec::encode(detail::unpack_integer(x), Round::nearest_even, 0))) {}
   template <FloatFormat F>
   SOFTNUM_HOST_DEVICE explicit constexpr Posit(const F& x) noexcept
       : bits_(static_cast<storage_type>(codec::encode(x.unpack(), Round::nearest_even, 0))) {}
@@ -496,7 +527,9 @@ class Posit {
       : bits_(static_cast<storage_type>(codec::encode(x.unpack(), Round::nearest_even, 0))) {}
 
   /// The exact value as (sign, integer significand, exponent); NaR is Kind::nan.
-  SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept { return codec::unpack(bits_); }
+  SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept {
+    return codec::unpack(bits_);
+  }
   /// Rounds an exact (or round-to-odd) value once, in `mode` on the bit string.
   SOFTNUM_HOST_DEVICE static constexpr Posit from_unpacked(const detail::Unpacked& u, Round mode,
                                                            std::uint32_t random = 0) noexcept {
@@ -545,7 +578,9 @@ class Posit {
     return make(arith::div(a.bits_, b.bits_, Round::nearest_even, 0));
   }
   /// Exact: the two's complement of the pattern (-0 = 0, -NaR = NaR).
-  SOFTNUM_HOST_DEVICE constexpr Posit operator-() const noexcept { return make(codec::negate(bits_)); }
+  SOFTNUM_HOST_DEVICE constexpr Posit operator-() const noexcept {
+    return make(codec::negate(bits_));
+  }
   SOFTNUM_HOST_DEVICE constexpr Posit operator+() const noexcept { return *this; }
   SOFTNUM_HOST_DEVICE constexpr Posit& operator+=(Posit b) noexcept { return *this = *this + b; }
   SOFTNUM_HOST_DEVICE constexpr Posit& operator-=(Posit b) noexcept { return *this = *this - b; }
@@ -553,7 +588,9 @@ class Posit {
   SOFTNUM_HOST_DEVICE constexpr Posit& operator/=(Posit b) noexcept { return *this = *this / b; }
 
   // Posit order: the signed integers of the patterns. NaR is below every real and equals itself.
-  SOFTNUM_HOST_DEVICE friend constexpr bool operator==(Posit a, Posit b) noexcept { return a.bits_ == b.bits_; }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator==(Posit a, Posit b) noexcept {
+    return a.bits_ == b.bits_;
+  }
   SOFTNUM_HOST_DEVICE friend constexpr std::strong_ordering operator<=>(Posit a, Posit b) noexcept {
     return codec::to_signed(a.bits_) <=> codec::to_signed(b.bits_);
   }
@@ -580,24 +617,42 @@ using posit16_1 = Posit<16, 1>;
 // Classification and sign functions (found by ADL) --------------------------------------------
 /// Not a Real. isnan is the same test, so that generic code written for floats works.
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool isnar(P x) noexcept { return x.bits() == P::codec::nar; }
+SOFTNUM_HOST_DEVICE constexpr bool isnar(P x) noexcept {
+  return x.bits() == P::codec::nar;
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool isnan(P x) noexcept { return isnar(x); }
+SOFTNUM_HOST_DEVICE constexpr bool isnan(P x) noexcept {
+  return isnar(x);
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool isinf(P) noexcept { return false; }
+SOFTNUM_HOST_DEVICE constexpr bool isinf(P) noexcept {
+  return false;
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool isfinite(P x) noexcept { return !isnar(x); }
+SOFTNUM_HOST_DEVICE constexpr bool isfinite(P x) noexcept {
+  return !isnar(x);
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool iszero(P x) noexcept { return x.bits() == 0; }
+SOFTNUM_HOST_DEVICE constexpr bool iszero(P x) noexcept {
+  return x.bits() == 0;
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool isnormal(P x) noexcept { return !isnar(x) && !iszero(x); }
+SOFTNUM_HOST_DEVICE constexpr bool isnormal(P x) noexcept {
+  return !isnar(x) && !iszero(x);
+}
 /// The sign bit of the pattern (true for negative values and for NaR).
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool signbit(P x) noexcept { return P::codec::is_negative(x.bits()); }
+SOFTNUM_HOST_DEVICE constexpr bool signbit(P x) noexcept {
+  return P::codec::is_negative(x.bits());
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P abs(P x) noexcept { return signbit(x) ? -x : x; }  // abs(NaR) = NaR
+SOFTNUM_HOST_DEVICE constexpr P abs(P x) noexcept {
+  return signbit(x) ? -x : x;
+}  // abs(NaR) = NaR
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fabs(P x) noexcept { return abs(x); }
+SOFTNUM_HOST_DEVICE constexpr P fabs(P x) noexcept {
+  return abs(x);
+}
 template <PositFormat P>
 SOFTNUM_HOST_DEVICE constexpr P copysign(P x, P y) noexcept {
   if (isnar(x)) return x;
@@ -607,48 +662,73 @@ SOFTNUM_HOST_DEVICE constexpr P copysign(P x, P y) noexcept {
 // Per-call rounding: add<Round::toward_zero>(a, b), ..., on the bit string (see the format
 // card). Round::nearest_even is the standard's rounding and the operators' one.
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P add(P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(static_cast<typename P::storage_type>(P::arith::add(a.bits(), b.bits(), R, random)));
+SOFTNUM_HOST_DEVICE constexpr P add(
+    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return P::from_bits(
+      static_cast<typename P::storage_type>(P::arith::add(a.bits(), b.bits(), R, random)));
 }
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sub(P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+SOFTNUM_HOST_DEVICE constexpr P sub(
+    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
   return add<R>(a, -b, random);
 }
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P mul(P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(static_cast<typename P::storage_type>(P::arith::mul(a.bits(), b.bits(), R, random)));
+SOFTNUM_HOST_DEVICE constexpr P mul(
+    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return P::from_bits(
+      static_cast<typename P::storage_type>(P::arith::mul(a.bits(), b.bits(), R, random)));
 }
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P div(P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(static_cast<typename P::storage_type>(P::arith::div(a.bits(), b.bits(), R, random)));
+SOFTNUM_HOST_DEVICE constexpr P div(
+    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return P::from_bits(
+      static_cast<typename P::storage_type>(P::arith::div(a.bits(), b.bits(), R, random)));
 }
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sqrt(P a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+SOFTNUM_HOST_DEVICE constexpr P sqrt(
+    P a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
   return P::from_bits(static_cast<typename P::storage_type>(P::arith::sqrt(a.bits(), R, random)));
 }
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fma(P a, P b, P c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(
-      static_cast<typename P::storage_type>(P::arith::fma(a.bits(), b.bits(), c.bits(), R, random)));
+SOFTNUM_HOST_DEVICE constexpr P fma(
+    P a, P b, P c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return P::from_bits(static_cast<typename P::storage_type>(
+      P::arith::fma(a.bits(), b.bits(), c.bits(), R, random)));
 }
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P add(P a, P b, Philox& gen) noexcept { return add<R>(a, b, gen()); }
+SOFTNUM_HOST_DEVICE constexpr P add(P a, P b, Philox& gen) noexcept {
+  return add<R>(a, b, gen());
+}
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sub(P a, P b, Philox& gen) noexcept { return sub<R>(a, b, gen()); }
+SOFTNUM_HOST_DEVICE constexpr P sub(P a, P b, Philox& gen) noexcept {
+  return sub<R>(a, b, gen());
+}
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P mul(P a, P b, Philox& gen) noexcept { return mul<R>(a, b, gen()); }
+SOFTNUM_HOST_DEVICE constexpr P mul(P a, P b, Philox& gen) noexcept {
+  return mul<R>(a, b, gen());
+}
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P div(P a, P b, Philox& gen) noexcept { return div<R>(a, b, gen()); }
+SOFTNUM_HOST_DEVICE constexpr P div(P a, P b, Philox& gen) noexcept {
+  return div<R>(a, b, gen());
+}
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sqrt(P a, Philox& gen) noexcept { return sqrt<R>(a, gen()); }
+SOFTNUM_HOST_DEVICE constexpr P sqrt(P a, Philox& gen) noexcept {
+  return sqrt<R>(a, gen());
+}
 template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fma(P a, P b, P c, Philox& gen) noexcept { return fma<R>(a, b, c, gen()); }
+SOFTNUM_HOST_DEVICE constexpr P fma(P a, P b, P c, Philox& gen) noexcept {
+  return fma<R>(a, b, c, gen());
+}
 
 /// Correctly rounded square root (NaR for negative arguments) and fused multiply-add a*b + c.
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sqrt(P a) noexcept { return sqrt<Round::nearest_even>(a, 0u); }
+SOFTNUM_HOST_DEVICE constexpr P sqrt(P a) noexcept {
+  return sqrt<Round::nearest_even>(a, 0u);
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fma(P a, P b, P c) noexcept { return fma<Round::nearest_even>(a, b, c, 0u); }
+SOFTNUM_HOST_DEVICE constexpr P fma(P a, P b, P c) noexcept {
+  return fma<Round::nearest_even>(a, b, c, 0u);
+}
 
 /// x * 2^n, rounded once (saturating; never 0 for x != 0).
 template <PositFormat P>
@@ -660,7 +740,9 @@ SOFTNUM_HOST_DEVICE constexpr P ldexp(P x, int n) noexcept {
   return P::from_unpacked(u, Round::nearest_even);
 }
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P scalbn(P x, int n) noexcept { return ldexp(x, n); }
+SOFTNUM_HOST_DEVICE constexpr P scalbn(P x, int n) noexcept {
+  return ldexp(x, n);
+}
 
 /// x = m * 2^e with |m| in [0.5, 1), m rounded to the posit grid near 1 (exact whenever m has at
 /// most N-3-ES fraction bits, always for x's own fraction). 0 and NaR give e = 0 and x.
@@ -689,9 +771,13 @@ SOFTNUM_HOST_DEVICE constexpr P nextafter(P x, P y) noexcept {
 
 /// Minimum and maximum; NaR is treated as missing data, like NaN in std::fmin.
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fmin(P a, P b) noexcept { return isnar(a) ? b : (isnar(b) ? a : (b < a ? b : a)); }
+SOFTNUM_HOST_DEVICE constexpr P fmin(P a, P b) noexcept {
+  return isnar(a) ? b : (isnar(b) ? a : (b < a ? b : a));
+}
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fmax(P a, P b) noexcept { return isnar(a) ? b : (isnar(b) ? a : (a < b ? b : a)); }
+SOFTNUM_HOST_DEVICE constexpr P fmax(P a, P b) noexcept {
+  return isnar(a) ? b : (isnar(b) ? a : (a < b ? b : a));
+}
 
 // Quire ----------------------------------------------------------------------------------------
 /// Quire<N, ES>: an exact accumulator of posit products (Posit Standard 2022 §3.x).
@@ -730,14 +816,26 @@ class Quire {
   SOFTNUM_HOST_DEVICE constexpr const std::uint64_t* data() const noexcept { return q_; }
 
   /// q += x, q -= x (exact).
-  SOFTNUM_HOST_DEVICE constexpr Quire& operator+=(posit_type x) noexcept { return accumulate(x, false); }
-  SOFTNUM_HOST_DEVICE constexpr Quire& operator-=(posit_type x) noexcept { return accumulate(x, true); }
+  SOFTNUM_HOST_DEVICE constexpr Quire& operator+=(posit_type x) noexcept {
+    return accumulate(x, false);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Quire& operator-=(posit_type x) noexcept {
+    return accumulate(x, true);
+  }
   /// q += a * b, q -= a * b (exact).
-  SOFTNUM_HOST_DEVICE constexpr Quire& fma(posit_type a, posit_type b) noexcept { return product(a, b, false); }
-  SOFTNUM_HOST_DEVICE constexpr Quire& fms(posit_type a, posit_type b) noexcept { return product(a, b, true); }
+  SOFTNUM_HOST_DEVICE constexpr Quire& fma(posit_type a, posit_type b) noexcept {
+    return product(a, b, false);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Quire& fms(posit_type a, posit_type b) noexcept {
+    return product(a, b, true);
+  }
   /// q += other, q -= other (exact).
-  SOFTNUM_HOST_DEVICE constexpr Quire& operator+=(const Quire& o) noexcept { return combine(o, false); }
-  SOFTNUM_HOST_DEVICE constexpr Quire& operator-=(const Quire& o) noexcept { return combine(o, true); }
+  SOFTNUM_HOST_DEVICE constexpr Quire& operator+=(const Quire& o) noexcept {
+    return combine(o, false);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Quire& operator-=(const Quire& o) noexcept {
+    return combine(o, true);
+  }
 
   /// The accumulated value rounded once to the nearest posit (ties to the even pattern).
   SOFTNUM_HOST_DEVICE constexpr posit_type round() const noexcept {
@@ -754,7 +852,8 @@ class Quire {
     if (top < 0) return posit_type::zero();
     const int bw = 64 * top + detail::bit_width(m[top]);
     const int sh = bw > 128 ? bw - 128 : 0;  // keep the top 128 bits, jam the rest
-    const detail::u128 sig = (static_cast<detail::u128>(bits_at(m, sh + 64)) << 64) | bits_at(m, sh);
+    const detail::u128 sig =
+        (static_cast<detail::u128>(bits_at(m, sh + 64)) << 64) | bits_at(m, sh);
     bool sticky = false;
     for (int i = 0; i < sh / 64; ++i) sticky = sticky || m[i] != 0;
     if (sh % 64 != 0) sticky = sticky || (m[sh / 64] << (64 - sh % 64)) != 0;
@@ -765,7 +864,8 @@ class Quire {
 
  private:
   /// 64 bits of m starting at bit `pos` (zeros beyond the top).
-  SOFTNUM_HOST_DEVICE static constexpr std::uint64_t bits_at(const std::uint64_t* m, int pos) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr std::uint64_t bits_at(const std::uint64_t* m,
+                                                             int pos) noexcept {
     const int i = pos / 64, off = pos % 64;
     const std::uint64_t lo = i < limbs ? m[i] : 0;
     const std::uint64_t hi = i + 1 < limbs ? m[i + 1] : 0;
@@ -781,7 +881,8 @@ class Quire {
     }
     const int i = pos / 64, off = pos % 64;
     const detail::u128 lo = mag << off;
-    const std::uint64_t w[3] = {static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(lo >> 64),
+    const std::uint64_t w[3] = {static_cast<std::uint64_t>(lo),
+                                static_cast<std::uint64_t>(lo >> 64),
                                 off == 0 ? 0 : static_cast<std::uint64_t>(mag >> (128 - off))};
     std::uint64_t carry = 0;
     for (int j = i; j < limbs; ++j) {
@@ -853,8 +954,10 @@ class Quire {
 /// any element is NaR, or if the spans differ in length (there is no exception to throw).
 /// Example: `posit16 d = fdp(std::span(x), std::span(y));` with std::vector<posit16> x, y.
 template <class A, std::size_t EA, class B, std::size_t EB>
-  requires PositFormat<std::remove_const_t<A>> && std::same_as<std::remove_const_t<A>, std::remove_const_t<B>>
-SOFTNUM_HOST_DEVICE constexpr std::remove_const_t<A> fdp(std::span<A, EA> a, std::span<B, EB> b) noexcept {
+  requires PositFormat<std::remove_const_t<A>> &&
+           std::same_as<std::remove_const_t<A>, std::remove_const_t<B>>
+SOFTNUM_HOST_DEVICE constexpr std::remove_const_t<A> fdp(std::span<A, EA> a,
+                                                         std::span<B, EB> b) noexcept {
   using P = std::remove_const_t<A>;
   if (a.size() != b.size()) return P::nar();
   Quire<P::nbits, P::es> q;
@@ -866,8 +969,11 @@ namespace detail {
 template <int N, int ES>
 struct number_traits<Posit<N, ES>> {
   static constexpr Round default_round = Round::nearest_even;
-  SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(Posit<N, ES> x) noexcept { return x.unpack(); }
-  SOFTNUM_HOST_DEVICE static constexpr Posit<N, ES> pack(const Unpacked& u, Round mode, std::uint32_t r) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(Posit<N, ES> x) noexcept {
+    return x.unpack();
+  }
+  SOFTNUM_HOST_DEVICE static constexpr Posit<N, ES> pack(const Unpacked& u, Round mode,
+                                                         std::uint32_t r) noexcept {
     return Posit<N, ES>::from_unpacked(u, mode, r);
   }
 };
@@ -921,7 +1027,8 @@ struct std::numeric_limits<softnum::Posit<N, ES>> {
     if constexpr (N == 2) {
       return T::one();  // 1 has no successor; its neighbour in magnitude is itself
     } else if constexpr (N >= ES + 3) {
-      return T::from_unpacked(Unpacked{Kind::finite, false, 1 - C::precision, 1}, softnum::Round::nearest_even);
+      return T::from_unpacked(Unpacked{Kind::finite, false, 1 - C::precision, 1},
+                              softnum::Round::nearest_even);
     } else {
       // 1's successor is 2^scale with scale < 2^ES: epsilon = 2^scale - 1, rounded.
       const int scale = C::decode((C::nar >> 1) + 1).scale;
@@ -930,7 +1037,9 @@ struct std::numeric_limits<softnum::Posit<N, ES>> {
     }
   }
   static constexpr T round_error() noexcept { return T(0.5); }
-  static constexpr T infinity() noexcept { return T::nar(); }  // no infinity: NaR, the only non-real
+  static constexpr T infinity() noexcept {
+    return T::nar();
+  }  // no infinity: NaR, the only non-real
   static constexpr T quiet_NaN() noexcept { return T::nar(); }
   static constexpr T signaling_NaN() noexcept { return T::nar(); }
   static constexpr T denorm_min() noexcept { return T::minpos(); }
@@ -939,6 +1048,7 @@ struct std::numeric_limits<softnum::Posit<N, ES>> {
 template <int N, int ES>
 struct std::hash<softnum::Posit<N, ES>> {
   std::size_t operator()(const softnum::Posit<N, ES>& x) const noexcept {
-    return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(x.bits()));  // one pattern per value
+    return std::hash<std::uint64_t>{}(
+        static_cast<std::uint64_t>(x.bits()));  // one pattern per value
   }
 };

@@ -31,7 +31,8 @@ template <PositFormat P>
 inline long double posit_to_long_double(P x) noexcept {
   const Unpacked u = x.unpack();
   if (u.kind != Kind::finite) return 0.0L;
-  const long double v = std::ldexp(static_cast<long double>(static_cast<std::uint64_t>(u.sig)), u.exp);
+  const long double v =
+      std::ldexp(static_cast<long double>(static_cast<std::uint64_t>(u.sig)), u.exp);
   return u.sign ? -v : v;
 }
 
@@ -45,7 +46,8 @@ inline P posit_from_long_double(long double y) noexcept {
   if (y == -std::numeric_limits<long double>::infinity()) return -P::maxpos();
   int e = 0;
   const long double m = std::frexp(y < 0 ? -y : y, &e);  // [0.5, 1)
-  constexpr int digits = std::numeric_limits<long double>::digits < 64 ? std::numeric_limits<long double>::digits : 64;
+  constexpr int digits =
+      std::numeric_limits<long double>::digits < 64 ? std::numeric_limits<long double>::digits : 64;
   const auto sig = static_cast<std::uint64_t>(std::ldexp(m, digits));  // exact
   return P::from_unpacked(Unpacked{Kind::finite, y < 0, e - digits, sig}, Round::nearest_even);
 }

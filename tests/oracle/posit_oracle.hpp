@@ -16,8 +16,6 @@
 // It must never include a softnum header nor share code with the library.
 #pragma once
 
-#include <boost/multiprecision/cpp_int.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -25,6 +23,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <boost/multiprecision/cpp_int.hpp>
 
 namespace posit_oracle {
 
@@ -89,7 +89,8 @@ inline Real make_dyadic(bool neg, Int m, long e) {
 
 /// Decodes an n-bit pattern bit by bit, exactly as the standard describes the fields.
 inline Real decode(Bits b, const Format& f) {
-  if (f.n < 2 || f.n > 65 || f.es < 0 || f.es > 5) throw std::invalid_argument("posit_oracle: bad format");
+  if (f.n < 2 || f.n > 65 || f.es < 0 || f.es > 5)
+    throw std::invalid_argument("posit_oracle: bad format");
   b &= mask(f.n);
   if (b == 0) return make_zero();
   if (b == nar_bits(f)) return make_nar();
@@ -121,7 +122,8 @@ inline Real decode(Bits b, const Format& f) {
 
 /// The value as a positive Dyadic (x finite, not a square root, den == 1).
 inline Dyadic as_dyadic(const Real& x) {
-  if (x.kind != Real::finite || x.is_sqrt || x.den != 1) throw std::invalid_argument("posit_oracle: not dyadic");
+  if (x.kind != Real::finite || x.is_sqrt || x.den != 1)
+    throw std::invalid_argument("posit_oracle: not dyadic");
   return Dyadic{x.num, x.exp};
 }
 
@@ -212,17 +214,20 @@ inline int cmp_scaled(const Int& u, long ue, const Int& v, long ve) {
 
 /// Sign of |x| - t.
 inline int cmp(const Real& x, const Dyadic& t) {
-  if (x.kind != Real::finite) throw std::invalid_argument("posit_oracle: cmp of a non-finite value");
-  if (!x.is_sqrt) return cmp_scaled(x.num, x.exp, t.m * x.den, t.e);       // num/den 2^exp vs m 2^e
-  return cmp_scaled(x.num, x.exp, (t.m * t.m) * x.den, 2 * t.e);           // squares
+  if (x.kind != Real::finite)
+    throw std::invalid_argument("posit_oracle: cmp of a non-finite value");
+  if (!x.is_sqrt) return cmp_scaled(x.num, x.exp, t.m * x.den, t.e);  // num/den 2^exp vs m 2^e
+  return cmp_scaled(x.num, x.exp, (t.m * t.m) * x.den, 2 * t.e);      // squares
 }
 
 /// floor(|x| * 2^j) and whether it is exact.
 inline Int floor_scaled(const Real& x, long j, bool& exact) {
   const long s = x.is_sqrt ? x.exp + 2 * j : x.exp + j;
   Int num = x.num, den = x.den;
-  if (s >= 0) num <<= s;
-  else den <<= -s;
+  if (s >= 0)
+    num <<= s;
+  else
+    den <<= -s;
   Int q = num / den;
   exact = q * den == num;
   if (!x.is_sqrt) return q;
@@ -273,20 +278,34 @@ inline Bits round_direct(const Real& x, const Format& f, Mode mode = Mode::neare
     // floor(|x| 2^(frac_bits - s)) = 1 fff...f (frac_bits fraction bits), exact or not.
     bool fexact = false;
     const Int fr = floor_scaled(x, frac_bits - s, fexact);
-    for (long i = frac_bits - 1; i >= 0; --i) body.push_back(bit_test(fr, static_cast<unsigned>(i)) ? '1' : '0');
+    for (long i = frac_bits - 1; i >= 0; --i)
+      body.push_back(bit_test(fr, static_cast<unsigned>(i)) ? '1' : '0');
     bool sticky = !fexact;
-    for (std::size_t i = static_cast<std::size_t>(need); i < body.size(); ++i) sticky = sticky || body[i] == '1';
+    for (std::size_t i = static_cast<std::size_t>(need); i < body.size(); ++i)
+      sticky = sticky || body[i] == '1';
     Bits kept = 0;
-    for (long i = 0; i < f.n - 1; ++i) kept = (kept << 1) | Bits(body[static_cast<std::size_t>(i)] == '1');
-    const bool guard = body.size() > static_cast<std::size_t>(f.n - 1) && body[static_cast<std::size_t>(f.n - 1)] == '1';
+    for (long i = 0; i < f.n - 1; ++i)
+      kept = (kept << 1) | Bits(body[static_cast<std::size_t>(i)] == '1');
+    const bool guard = body.size() > static_cast<std::size_t>(f.n - 1) &&
+                       body[static_cast<std::size_t>(f.n - 1)] == '1';
     const bool inexact = guard || sticky;
     bool up = false;
     switch (mode) {
-      case Mode::nearest_even: up = guard && (sticky || (kept & 1) != 0); break;
-      case Mode::nearest_away: up = guard; break;
-      case Mode::toward_zero: up = false; break;
-      case Mode::up: up = inexact && !x.neg; break;
-      case Mode::down: up = inexact && x.neg; break;
+      case Mode::nearest_even:
+        up = guard && (sticky || (kept & 1) != 0);
+        break;
+      case Mode::nearest_away:
+        up = guard;
+        break;
+      case Mode::toward_zero:
+        up = false;
+        break;
+      case Mode::up:
+        up = inexact && !x.neg;
+        break;
+      case Mode::down:
+        up = inexact && x.neg;
+        break;
     }
     t = kept + Bits(up);
     if (t == 0) t = 1;  // cannot happen (the regime of minpos leaves a 1); kept as the rule says
@@ -307,7 +326,8 @@ class Table {
     for (Bits t = 1; t <= count; ++t) values_.push_back(as_dyadic(decode(t, f)));
     // breaks_[t]: between t and t+1, the (n+1)-bit posit 2t+1.
     breaks_.resize(static_cast<std::size_t>(count) + 1);
-    for (Bits t = 1; t < count; ++t) breaks_[static_cast<std::size_t>(t)] = as_dyadic(decode(2 * t + 1, Format{f.n + 1, f.es}));
+    for (Bits t = 1; t < count; ++t)
+      breaks_[static_cast<std::size_t>(t)] = as_dyadic(decode(2 * t + 1, Format{f.n + 1, f.es}));
     for (Bits t = 1; t < count; ++t) {
       const auto i = static_cast<std::size_t>(t);
       if (!(less(values_[i], breaks_[i]) && less(breaks_[i], values_[i + 1])))
@@ -326,8 +346,10 @@ class Table {
     Bits lo = 0, hi = count();
     while (lo < hi) {
       const Bits mid = lo + (hi - lo + 1) / 2;
-      if (cmp(x, value(mid)) >= 0) lo = mid;
-      else hi = mid - 1;
+      if (cmp(x, value(mid)) >= 0)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
     Bits t = 0;
     if (lo == 0) {
@@ -339,11 +361,21 @@ class Table {
     } else {
       const int c = cmp(x, breakpoint(lo));
       switch (mode) {
-        case Mode::nearest_even: t = c < 0 ? lo : (c > 0 ? lo + 1 : ((lo & 1) == 0 ? lo : lo + 1)); break;
-        case Mode::nearest_away: t = c < 0 ? lo : lo + 1; break;
-        case Mode::toward_zero: t = lo; break;
-        case Mode::up: t = x.neg ? lo : lo + 1; break;
-        case Mode::down: t = x.neg ? lo + 1 : lo; break;
+        case Mode::nearest_even:
+          t = c < 0 ? lo : (c > 0 ? lo + 1 : ((lo & 1) == 0 ? lo : lo + 1));
+          break;
+        case Mode::nearest_away:
+          t = c < 0 ? lo : lo + 1;
+          break;
+        case Mode::toward_zero:
+          t = lo;
+          break;
+        case Mode::up:
+          t = x.neg ? lo : lo + 1;
+          break;
+        case Mode::down:
+          t = x.neg ? lo + 1 : lo;
+          break;
       }
     }
     return x.neg ? negate(t, f_) : t;
@@ -366,8 +398,10 @@ class TableD {
     const Bits count = t.count();
     values_.assign(static_cast<std::size_t>(count) + 1, 0.0);
     breaks_.assign(static_cast<std::size_t>(count) + 1, 0.0);
-    for (Bits i = 1; i <= count; ++i) values_[static_cast<std::size_t>(i)] = exact_double(t.value(i));
-    for (Bits i = 1; i < count; ++i) breaks_[static_cast<std::size_t>(i)] = exact_double(t.breakpoint(i));
+    for (Bits i = 1; i <= count; ++i)
+      values_[static_cast<std::size_t>(i)] = exact_double(t.value(i));
+    for (Bits i = 1; i < count; ++i)
+      breaks_[static_cast<std::size_t>(i)] = exact_double(t.breakpoint(i));
   }
   const Format& format() const { return f_; }
   std::uint32_t count() const { return static_cast<std::uint32_t>(maxpos_bits(f_)); }
@@ -405,10 +439,12 @@ class TableD {
  private:
   static double exact_double(const Dyadic& d) {
     if (msb(d.m) > 52) throw std::logic_error("posit_oracle::TableD: value not exact in double");
-    const double v = std::ldexp(static_cast<double>(static_cast<std::uint64_t>(d.m)), static_cast<int>(d.e));
+    const double v =
+        std::ldexp(static_cast<double>(static_cast<std::uint64_t>(d.m)), static_cast<int>(d.e));
     int e = 0;
     (void)std::frexp(v, &e);
-    if (e < -1021 || e > 1023) throw std::logic_error("posit_oracle::TableD: value outside the double range");
+    if (e < -1021 || e > 1023)
+      throw std::logic_error("posit_oracle::TableD: value outside the double range");
     return v;
   }
   Format f_;
