@@ -3,9 +3,10 @@
 //   fixed_bench --benchmark_min_time=0.2
 //
 // bm_<op>_scalar: one operation per iteration on operands the compiler cannot see through
-// (benchmark::DoNotOptimize), i.e. scalar throughput plus about 1 ns of loop overhead. bm_<op>_array: c[i] = a[i] op b[i] over 1024 elements, items = elements, i.e.
-// throughput with whatever the compiler vectorises. Fixed uses its default policies (round to
-// nearest even, saturate), so every * and / is correctly rounded and every result saturates.
+// (benchmark::DoNotOptimize), i.e. scalar throughput plus about 1 ns of loop overhead.
+// bm_<op>_array: c[i] = a[i] op b[i] over 1024 elements, items = elements, i.e. throughput with
+// whatever the compiler vectorises. Fixed uses its default policies (round to nearest even,
+// saturate), so every * and / is correctly rounded and every result saturates.
 #include <softnum/fixed.hpp>
 
 #include <cstddef>
@@ -46,15 +47,21 @@ void fill_operands(std::vector<T>& a, std::vector<T>& b, std::uint64_t seed) {
 
 struct Add {
   template <class T>
-  static T apply(T a, T b) { return a + b; }
+  static T apply(T a, T b) {
+    return a + b;
+  }
 };
 struct Mul {
   template <class T>
-  static T apply(T a, T b) { return a * b; }
+  static T apply(T a, T b) {
+    return a * b;
+  }
 };
 struct Div {
   template <class T>
-  static T apply(T a, T b) { return a / b; }
+  static T apply(T a, T b) {
+    return a / b;
+  }
 };
 
 template <class T, class Op>
@@ -86,24 +93,36 @@ void bm_array(benchmark::State& state) {
 }
 
 template <class T>
-void bm_add_scalar(benchmark::State& s) { bm_scalar<T, Add>(s); }
+void bm_add_scalar(benchmark::State& s) {
+  bm_scalar<T, Add>(s);
+}
 template <class T>
-void bm_mul_scalar(benchmark::State& s) { bm_scalar<T, Mul>(s); }
+void bm_mul_scalar(benchmark::State& s) {
+  bm_scalar<T, Mul>(s);
+}
 template <class T>
-void bm_div_scalar(benchmark::State& s) { bm_scalar<T, Div>(s); }
+void bm_div_scalar(benchmark::State& s) {
+  bm_scalar<T, Div>(s);
+}
 template <class T>
-void bm_add_array(benchmark::State& s) { bm_array<T, Add>(s); }
+void bm_add_array(benchmark::State& s) {
+  bm_array<T, Add>(s);
+}
 template <class T>
-void bm_mul_array(benchmark::State& s) { bm_array<T, Mul>(s); }
+void bm_mul_array(benchmark::State& s) {
+  bm_array<T, Mul>(s);
+}
 template <class T>
-void bm_div_array(benchmark::State& s) { bm_array<T, Div>(s); }
+void bm_div_array(benchmark::State& s) {
+  bm_array<T, Div>(s);
+}
 
-#define SOFTNUM_FIXED_BENCH(fn)                  \
-  BENCHMARK_TEMPLATE(fn, std::int32_t);          \
-  BENCHMARK_TEMPLATE(fn, float);                 \
-  BENCHMARK_TEMPLATE(fn, Fixed<8, 8>);           \
-  BENCHMARK_TEMPLATE(fn, Fixed<4, 12>);          \
-  BENCHMARK_TEMPLATE(fn, Fixed<16, 16>);         \
+#define SOFTNUM_FIXED_BENCH(fn)          \
+  BENCHMARK_TEMPLATE(fn, std::int32_t);  \
+  BENCHMARK_TEMPLATE(fn, float);         \
+  BENCHMARK_TEMPLATE(fn, Fixed<8, 8>);   \
+  BENCHMARK_TEMPLATE(fn, Fixed<4, 12>);  \
+  BENCHMARK_TEMPLATE(fn, Fixed<16, 16>); \
   BENCHMARK_TEMPLATE(fn, Fixed<32, 32>)
 
 SOFTNUM_FIXED_BENCH(bm_add_scalar);

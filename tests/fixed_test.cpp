@@ -23,16 +23,15 @@
 
 namespace {
 
+using fixed_oracle::Int;
+using fixed_oracle::Rat;
 using softnum::Fixed;
 using softnum::FixedOverflow;
 using softnum::Round;
-using fixed_oracle::Int;
-using fixed_oracle::Rat;
 
-constexpr std::array<Round, 7> all_modes = {Round::nearest_even, Round::nearest_away,
-                                            Round::toward_zero,  Round::up,
-                                            Round::down,         Round::odd,
-                                            Round::stochastic};
+constexpr std::array<Round, 7> all_modes = {
+    Round::nearest_even, Round::nearest_away, Round::toward_zero, Round::up,
+    Round::down,         Round::odd,          Round::stochastic};
 
 fixed_oracle::Mode omode(Round r) { return static_cast<fixed_oracle::Mode>(static_cast<int>(r)); }
 
@@ -45,8 +44,9 @@ const char* mode_name(Round r) {
 template <class T>
 fixed_oracle::Format oformat() {
   return fixed_oracle::Format{T::integer_bits, T::fraction_bits,
-                              T::overflow == FixedOverflow::saturate ? fixed_oracle::Overflow::saturate
-                                                                     : fixed_oracle::Overflow::wrap};
+                              T::overflow == FixedOverflow::saturate
+                                  ? fixed_oracle::Overflow::saturate
+                                  : fixed_oracle::Overflow::wrap};
 }
 
 template <class T>
@@ -72,13 +72,20 @@ std::uint64_t mix(std::uint64_t x) {
 template <class Fn>
 decltype(auto) with_mode(Round r, Fn&& fn) {
   switch (r) {
-    case Round::nearest_even: return fn(std::integral_constant<Round, Round::nearest_even>{});
-    case Round::nearest_away: return fn(std::integral_constant<Round, Round::nearest_away>{});
-    case Round::toward_zero: return fn(std::integral_constant<Round, Round::toward_zero>{});
-    case Round::up: return fn(std::integral_constant<Round, Round::up>{});
-    case Round::down: return fn(std::integral_constant<Round, Round::down>{});
-    case Round::odd: return fn(std::integral_constant<Round, Round::odd>{});
-    case Round::stochastic: break;
+    case Round::nearest_even:
+      return fn(std::integral_constant<Round, Round::nearest_even>{});
+    case Round::nearest_away:
+      return fn(std::integral_constant<Round, Round::nearest_away>{});
+    case Round::toward_zero:
+      return fn(std::integral_constant<Round, Round::toward_zero>{});
+    case Round::up:
+      return fn(std::integral_constant<Round, Round::up>{});
+    case Round::down:
+      return fn(std::integral_constant<Round, Round::down>{});
+    case Round::odd:
+      return fn(std::integral_constant<Round, Round::odd>{});
+    case Round::stochastic:
+      break;
   }
   return fn(std::integral_constant<Round, Round::stochastic>{});
 }
@@ -92,7 +99,8 @@ struct Failures {
   void expect(std::int64_t got, const Int& want, D&& describe) {
     ++checks;
     if (Int(got) == want) return;
-    if (++count <= 8) first.push_back(describe() + ": got " + std::to_string(got) + ", want " + want.str());
+    if (++count <= 8)
+      first.push_back(describe() + ": got " + std::to_string(got) + ", want " + want.str());
   }
   void report() const {
     for (const auto& s : first) UNSCOPED_INFO(s);
@@ -143,8 +151,8 @@ struct PairChecker {
 
   std::string ctx(const char* op, std::int64_t a, std::int64_t b, Round r, std::uint32_t w,
                   bool wrap) const {
-    return std::string(op) + " " + (wrap ? fmt_name<TW>() : fmt_name<TS>()) + " a=" +
-           std::to_string(a) + " b=" + std::to_string(b) + " mode=" + mode_name(r) +
+    return std::string(op) + " " + (wrap ? fmt_name<TW>() : fmt_name<TS>()) +
+           " a=" + std::to_string(a) + " b=" + std::to_string(b) + " mode=" + mode_name(r) +
            " word=" + std::to_string(w);
   }
 
@@ -160,7 +168,8 @@ struct PairChecker {
                 [&] { return ctx("sub", a, b, Round::nearest_even, 0, true); });
     // The per-call forms ignore the mode: + and - are exact before the overflow policy.
     fail.expect(raw_of(softnum::sub<Round::up>(from_raw<TS>(a), from_raw<TS>(b), 7u)),
-                fixed_oracle::sub(A, B, fs), [&] { return ctx("sub<up>", a, b, Round::up, 7, false); });
+                fixed_oracle::sub(A, B, fs),
+                [&] { return ctx("sub<up>", a, b, Round::up, 7, false); });
   }
 
   // y: the oracle's exact scaled result (nullptr: no value, expected_special used instead).
@@ -192,7 +201,8 @@ struct PairChecker {
 
   void mul(std::int64_t a, std::int64_t b) {
     const auto y = fixed_oracle::scaled_rational(Int(a) * Int(b), Int(1) << TS::fraction_bits);
-    rounded("mul", a, b, &y, nullptr, mix(static_cast<std::uint64_t>(a) * 31 + static_cast<std::uint64_t>(b)),
+    rounded("mul", a, b, &y, nullptr,
+            mix(static_cast<std::uint64_t>(a) * 31 + static_cast<std::uint64_t>(b)),
             [&](auto t, Round r, std::uint32_t w) {
               using T = decltype(t);
               return with_mode(r, [&](auto m) {
@@ -214,7 +224,8 @@ struct PairChecker {
       return;
     }
     const auto y = fixed_oracle::scaled_rational(A << TS::fraction_bits, B);
-    rounded("div", a, b, &y, nullptr, mix(static_cast<std::uint64_t>(a) * 37 + static_cast<std::uint64_t>(b)),
+    rounded("div", a, b, &y, nullptr,
+            mix(static_cast<std::uint64_t>(a) * 37 + static_cast<std::uint64_t>(b)),
             [&](auto t, Round r, std::uint32_t w) {
               using T = decltype(t);
               return with_mode(r, [&](auto m) {
@@ -235,31 +246,41 @@ struct PairChecker {
       return;
     }
     const auto y = fixed_oracle::scaled_sqrt(Int(a) << TS::fraction_bits);
-    rounded("sqrt", a, 0, &y, nullptr, mix(static_cast<std::uint64_t>(a)), [&](auto t, Round r, std::uint32_t w) {
-      using T = decltype(t);
-      return with_mode(r, [&](auto m) { return raw_of(softnum::sqrt<decltype(m)::value>(from_raw<T>(a), w)); });
-    });
+    rounded("sqrt", a, 0, &y, nullptr, mix(static_cast<std::uint64_t>(a)),
+            [&](auto t, Round r, std::uint32_t w) {
+              using T = decltype(t);
+              return with_mode(r, [&](auto m) {
+                return raw_of(softnum::sqrt<decltype(m)::value>(from_raw<T>(a), w));
+              });
+            });
   }
 
   void fma(std::int64_t a, std::int64_t b, std::int64_t c) {
     const auto y = fixed_oracle::scaled_rational(Int(a) * Int(b) + (Int(c) << TS::fraction_bits),
                                                  Int(1) << TS::fraction_bits);
-    rounded("fma", a, b, &y, nullptr, mix(static_cast<std::uint64_t>(a) * 1000003 + static_cast<std::uint64_t>(b) * 1009 + static_cast<std::uint64_t>(c)),
+    rounded("fma", a, b, &y, nullptr,
+            mix(static_cast<std::uint64_t>(a) * 1000003 + static_cast<std::uint64_t>(b) * 1009 +
+                static_cast<std::uint64_t>(c)),
             [&](auto t, Round r, std::uint32_t w) {
               using T = decltype(t);
               return with_mode(r, [&](auto m) {
-                return raw_of(softnum::fma<decltype(m)::value>(from_raw<T>(a), from_raw<T>(b), from_raw<T>(c), w));
+                return raw_of(softnum::fma<decltype(m)::value>(from_raw<T>(a), from_raw<T>(b),
+                                                               from_raw<T>(c), w));
               });
             });
   }
 
   void neg_abs(std::int64_t a) {
     const Int A(a);
-    fail.expect(raw_of(-from_raw<TS>(a)), fixed_oracle::neg(A, fs), [&] { return ctx("neg", a, 0, Round::nearest_even, 0, false); });
-    fail.expect(raw_of(-from_raw<TW>(a)), fixed_oracle::neg(A, fw), [&] { return ctx("neg", a, 0, Round::nearest_even, 0, true); });
+    fail.expect(raw_of(-from_raw<TS>(a)), fixed_oracle::neg(A, fs),
+                [&] { return ctx("neg", a, 0, Round::nearest_even, 0, false); });
+    fail.expect(raw_of(-from_raw<TW>(a)), fixed_oracle::neg(A, fw),
+                [&] { return ctx("neg", a, 0, Round::nearest_even, 0, true); });
     const Int absa = A < 0 ? -A : A;
-    fail.expect(raw_of(abs(from_raw<TS>(a))), fixed_oracle::fit(absa, fs), [&] { return ctx("abs", a, 0, Round::nearest_even, 0, false); });
-    fail.expect(raw_of(abs(from_raw<TW>(a))), fixed_oracle::fit(absa, fw), [&] { return ctx("abs", a, 0, Round::nearest_even, 0, true); });
+    fail.expect(raw_of(abs(from_raw<TS>(a))), fixed_oracle::fit(absa, fs),
+                [&] { return ctx("abs", a, 0, Round::nearest_even, 0, false); });
+    fail.expect(raw_of(abs(from_raw<TW>(a))), fixed_oracle::fit(absa, fw),
+                [&] { return ctx("abs", a, 0, Round::nearest_even, 0, true); });
   }
 };
 
@@ -310,7 +331,8 @@ long exhaustive_width(bool fma_triples) {
 
 }  // namespace
 
-TEST_CASE("Fixed: exhaustive + - * / sqrt neg abs, every format of at most 8 bits", "[fixed][exhaustive8]") {
+TEST_CASE("Fixed: exhaustive + - * / sqrt neg abs, every format of at most 8 bits",
+          "[fixed][exhaustive8]") {
   long checks = 0;
   checks += exhaustive_width<1>(true);
   checks += exhaustive_width<2>(true);
@@ -343,7 +365,8 @@ std::vector<std::int64_t> edge_raws() {
   constexpr int W = T::width, F = T::fraction_bits;
   const std::int64_t lo = static_cast<std::int64_t>(T::core::min_raw);
   const std::int64_t hi = static_cast<std::int64_t>(T::core::max_raw);
-  std::vector<std::int64_t> v = {0, 1, 2, 3, lo, lo + 1, lo + 2, hi, hi - 1, hi / 2, hi / 2 + 1, lo / 2};
+  std::vector<std::int64_t> v = {0,      1,  2,      3,      lo,         lo + 1,
+                                 lo + 2, hi, hi - 1, hi / 2, hi / 2 + 1, lo / 2};
   auto add_pm = [&](wide_int x) {  // x and -x when in range
     if (x >= 0 && x <= hi) {
       v.push_back(static_cast<std::int64_t>(x));
@@ -376,19 +399,23 @@ struct OperandGen {
   std::int64_t operator()() {
     constexpr int W = T::width, F = T::fraction_bits;
     switch (rng() % 8) {
-      case 0: return edges[rng() % edges.size()];
+      case 0:
+        return edges[rng() % edges.size()];
       case 1:
-      case 2: return wrap(rng(), W);
+      case 2:
+        return wrap(rng(), W);
       case 3:
       case 4:
-      case 5: return wrap(rng(), 1 + static_cast<int>(rng() % static_cast<std::uint64_t>(W)));
+      case 5:
+        return wrap(rng(), 1 + static_cast<int>(rng() % static_cast<std::uint64_t>(W)));
       case 6: {  // a small integer or half-integer value
         const int sh = F >= 1 ? F - static_cast<int>(rng() % 2) : 0;
         const std::int64_t k = wrap(rng(), 6);
         return W > sh + 6 ? static_cast<std::int64_t>(static_cast<std::uint64_t>(k) << sh) : k;
       }
       default: {  // few significant bits at a random position (ties in products and quotients)
-        const int top = 1 + static_cast<int>(rng() % static_cast<std::uint64_t>(W - 1 > 0 ? W - 1 : 1));
+        const int top =
+            1 + static_cast<int>(rng() % static_cast<std::uint64_t>(W - 1 > 0 ? W - 1 : 1));
         const std::int64_t k = wrap(rng(), 4);
         const int sh = top > 4 ? top - 4 : 0;
         return W > sh + 4 ? static_cast<std::int64_t>(static_cast<std::uint64_t>(k) << sh) : k;
@@ -410,7 +437,9 @@ long wide_format(int random_pairs) {
       pc.add_sub(a, b);
       pc.mul(a, b);
       pc.div(a, b);
-      pc.fma(a, b, edges[static_cast<std::size_t>(mix(static_cast<std::uint64_t>(a ^ b))) % edges.size()]);
+      pc.fma(
+          a, b,
+          edges[static_cast<std::size_t>(mix(static_cast<std::uint64_t>(a ^ b))) % edges.size()]);
     }
   }
   OperandGen<TS> gen(test_seed() * 1000003 + I * 67 + F);
@@ -430,7 +459,7 @@ long wide_format(int random_pairs) {
 }  // namespace
 
 TEST_CASE("Fixed: 16- to 64-bit formats, edge cross product and random operands", "[fixed][wide]") {
-  constexpr int n = 3000;
+  constexpr int n = 30000;
   long checks = 0;
   checks += wide_format<16, 16>(n);
   checks += wide_format<32, 32>(n);
@@ -442,7 +471,7 @@ TEST_CASE("Fixed: 16- to 64-bit formats, edge cross product and random operands"
   checks += wide_format<4, 12>(n);
   checks += wide_format<1, 15>(n);
   checks += wide_format<16, 0>(n);
-  checks += wide_format<9, 8>(n);    // 17 bits: the first int32 storage
+  checks += wide_format<9, 8>(n);  // 17 bits: the first int32 storage
   checks += wide_format<1, 31>(n);
   checks += wide_format<32, 0>(n);
   checks += wide_format<20, 13>(n);  // 33 bits: the first int64 storage
@@ -552,7 +581,8 @@ TEST_CASE("Fixed: stochastic operators are reproducible by seed", "[fixed][stoch
     percall.push_back(softnum::mul<Round::stochastic>(xs[i], ys[i], gen));
     percall.push_back(softnum::div<Round::stochastic>(xs[i], ys[i], gen));
     percall.push_back(softnum::sqrt<Round::stochastic>(xs[i], gen));
-    percall.push_back(softnum::convert<T, Round::stochastic>(static_cast<double>(i) * 0.001953125 + 1e-5, gen()));
+    percall.push_back(
+        softnum::convert<T, Round::stochastic>(static_cast<double>(i) * 0.001953125 + 1e-5, gen()));
   }
   CHECK(first == percall);
 }
@@ -565,20 +595,23 @@ template <class Draw>
 void check_unbiased(const char* what, const fixed_oracle::Scaled& y, const Rat& p, Draw&& draw) {
   constexpr int n = 200000;
   softnum::Philox gen(test_seed(), 77);
-  const std::int64_t toward = y.negative ? static_cast<std::int64_t>(y.floor + 1) : static_cast<std::int64_t>(y.floor);
+  const std::int64_t toward =
+      y.negative ? static_cast<std::int64_t>(y.floor + 1) : static_cast<std::int64_t>(y.floor);
   const std::int64_t away = y.negative ? toward - 1 : toward + 1;
   long n_away = 0, n_other = 0;
   double sum = 0;
   for (int i = 0; i < n; ++i) {
     const std::int64_t r = draw(gen());
-    if (r == away) ++n_away;
-    else if (r != toward) ++n_other;
+    if (r == away)
+      ++n_away;
+    else if (r != toward)
+      ++n_other;
     sum += static_cast<double>(r);
   }
   const double pd = static_cast<double>(p);
   const double mean = n * pd, sigma = std::sqrt(n * pd * (1 - pd));
-  INFO(what << ": p = " << pd << ", " << n_away << " of " << n << " away from zero, expected " << mean
-            << " +- " << sigma);
+  INFO(what << ": p = " << pd << ", " << n_away << " of " << n << " away from zero, expected "
+            << mean << " +- " << sigma);
   CHECK(n_other == 0);
   CHECK(std::fabs(static_cast<double>(n_away) - mean) <= 5 * sigma + 1);
   // E[SR(y)] = y: the same bound on the average result.
@@ -666,10 +699,12 @@ struct ConversionChecker {
       if (r == Round::stochastic) words = sr_words(y, mix(static_cast<std::uint64_t>(fail.checks)));
       for (int i = 0; i < nwords; ++i) {
         const std::uint32_t w = words[static_cast<std::size_t>(i)];
-        const std::int64_t got =
-            with_mode(r, [&](auto m) { return raw_of(softnum::convert<T, decltype(m)::value>(x, w)); });
-        fail.expect(got, fixed_oracle::round_fit(y, f, omode(r), w),
-                    [&] { return fmt_name<T>() + " from " + what + " mode " + mode_name(r) + " word " + std::to_string(w); });
+        const std::int64_t got = with_mode(
+            r, [&](auto m) { return raw_of(softnum::convert<T, decltype(m)::value>(x, w)); });
+        fail.expect(got, fixed_oracle::round_fit(y, f, omode(r), w), [&] {
+          return fmt_name<T>() + " from " + what + " mode " + mode_name(r) + " word " +
+                 std::to_string(w);
+        });
       }
     }
     fail.expect(raw_of(T(x)), fixed_oracle::round_fit(y, f, fixed_oracle::Mode::nearest_even),
@@ -679,9 +714,11 @@ struct ConversionChecker {
   template <class Src>
   void check_special(Src x, std::int64_t want, const std::string& what) {
     for (const Round r : all_modes) {
-      const std::int64_t got =
-          with_mode(r, [&](auto m) { return raw_of(softnum::convert<T, decltype(m)::value>(x, 0x80000000u)); });
-      fail.expect(got, Int(want), [&] { return fmt_name<T>() + " from " + what + " mode " + mode_name(r); });
+      const std::int64_t got = with_mode(r, [&](auto m) {
+        return raw_of(softnum::convert<T, decltype(m)::value>(x, 0x80000000u));
+      });
+      fail.expect(got, Int(want),
+                  [&] { return fmt_name<T>() + " from " + what + " mode " + mode_name(r); });
     }
   }
 
@@ -707,29 +744,42 @@ struct ConversionChecker {
   // truncated and saturated.
   void out(std::int64_t raw) {
     const T x = from_raw<T>(raw);
-    const std::uint64_t mag = raw < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(raw) : static_cast<std::uint64_t>(raw);
+    const std::uint64_t mag = raw < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(raw)
+                                      : static_cast<std::uint64_t>(raw);
     const oracle::Exact ex = raw == 0 ? oracle::Exact{oracle::Exact::zero, false, 0, 0, false}
-                                      : oracle::Exact{oracle::Exact::finite, raw < 0, Int(mag), -T::fraction_bits, false};
-    const auto b64 = static_cast<std::uint64_t>(oracle::round(ex, oracle::Format{11, 52}, oracle::Mode::nearest_even));
-    const auto b32 = static_cast<std::uint32_t>(oracle::round(ex, oracle::Format{8, 23}, oracle::Mode::nearest_even));
+                                      : oracle::Exact{oracle::Exact::finite, raw < 0, Int(mag),
+                                                      -T::fraction_bits, false};
+    const auto b64 = static_cast<std::uint64_t>(
+        oracle::round(ex, oracle::Format{11, 52}, oracle::Mode::nearest_even));
+    const auto b32 = static_cast<std::uint32_t>(
+        oracle::round(ex, oracle::Format{8, 23}, oracle::Mode::nearest_even));
     const auto d = static_cast<double>(x);
     const auto fl = static_cast<float>(x);
     std::uint64_t gd;
     std::uint32_t gf;
     std::memcpy(&gd, &d, sizeof gd);
     std::memcpy(&gf, &fl, sizeof gf);
-    auto name = [&](const char* to) { return fmt_name<T>() + " raw " + std::to_string(raw) + " to " + to; };
-    fail.expect(static_cast<std::int64_t>(gd), Int(static_cast<std::int64_t>(b64)), [&] { return name("double"); });
+    auto name = [&](const char* to) {
+      return fmt_name<T>() + " raw " + std::to_string(raw) + " to " + to;
+    };
+    fail.expect(static_cast<std::int64_t>(gd), Int(static_cast<std::int64_t>(b64)),
+                [&] { return name("double"); });
     fail.expect(static_cast<std::int64_t>(gf), Int(b32), [&] { return name("float"); });
-    fail.expect(static_cast<std::int64_t>(softnum::convert<double>(x) == d), Int(1), [&] { return name("convert<double>"); });
+    fail.expect(static_cast<std::int64_t>(softnum::convert<double>(x) == d), Int(1),
+                [&] { return name("convert<double>"); });
     // Truncation toward zero, then saturation at the integer's range.
-    const Int t = fixed_oracle::round_to_int(fixed_oracle::scaled_rational(Int(raw), Int(1) << T::fraction_bits),
-                                             fixed_oracle::Mode::toward_zero);
+    const Int t = fixed_oracle::round_to_int(
+        fixed_oracle::scaled_rational(Int(raw), Int(1) << T::fraction_bits),
+        fixed_oracle::Mode::toward_zero);
     auto clamp = [&](Int lo, Int hi) { return t < lo ? lo : (t > hi ? hi : t); };
-    fail.expect(static_cast<std::int64_t>(x), clamp(Int(INT64_MIN), Int(INT64_MAX)), [&] { return name("int64"); });
-    fail.expect(static_cast<std::int32_t>(x), clamp(Int(INT32_MIN), Int(INT32_MAX)), [&] { return name("int32"); });
-    fail.expect(static_cast<std::int8_t>(x), clamp(Int(-128), Int(127)), [&] { return name("int8"); });
-    fail.expect(static_cast<std::uint8_t>(x), clamp(Int(0), Int(255)), [&] { return name("uint8"); });
+    fail.expect(static_cast<std::int64_t>(x), clamp(Int(INT64_MIN), Int(INT64_MAX)),
+                [&] { return name("int64"); });
+    fail.expect(static_cast<std::int32_t>(x), clamp(Int(INT32_MIN), Int(INT32_MAX)),
+                [&] { return name("int32"); });
+    fail.expect(static_cast<std::int8_t>(x), clamp(Int(-128), Int(127)),
+                [&] { return name("int8"); });
+    fail.expect(static_cast<std::uint8_t>(x), clamp(Int(0), Int(255)),
+                [&] { return name("uint8"); });
     const auto u64 = static_cast<std::uint64_t>(x);
     const Int want_u64 = clamp(Int(0), Int(UINT64_MAX));
     fail.expect(Int(u64) == want_u64 ? 1 : 0, Int(1), [&] { return name("uint64"); });
@@ -742,10 +792,11 @@ long conversions(int random_values) {
   ConversionChecker<T> cc;
   std::mt19937_64 rng(test_seed() * 7919 + I * 131 + F);
   const double scale = std::ldexp(1.0, -F);
-  for (const double d : {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-300, -1e-300, 5e-324, 1e300, -1e300,
-                         std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(),
-                         std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-                         std::numeric_limits<double>::quiet_NaN(), 9.2233720368547758e18, -9.2233720368547758e18}) {
+  for (const double d :
+       {0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1e-300, -1e-300, 5e-324, 1e300, -1e300,
+        std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(),
+        std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+        std::numeric_limits<double>::quiet_NaN(), 9.2233720368547758e18, -9.2233720368547758e18}) {
     cc.from_double(d);
   }
   // Around every edge value: the value itself, midpoints, quarter points, and near-ties.
@@ -754,7 +805,8 @@ long conversions(int random_values) {
   for (int i = 0; i < random_values; ++i) raws.push_back(gen());
   for (const std::int64_t raw : raws) {
     cc.out(raw);
-    for (const double off : {0.0, 0.5, -0.5, 0.25, 0.75, 0.5 + 0x1p-20, 0.5 - 0x1p-20, 0x1p-40, -0x1p-40}) {
+    for (const double off :
+         {0.0, 0.5, -0.5, 0.25, 0.75, 0.5 + 0x1p-20, 0.5 - 0x1p-20, 0x1p-40, -0x1p-40}) {
       cc.from_double((static_cast<double>(raw) + off) * scale);
     }
     const double u = static_cast<double>(rng() >> 11) * 0x1p-53;
@@ -769,9 +821,10 @@ long conversions(int random_values) {
     std::memcpy(&d, &b, sizeof d);
     cc.from_double(d);
   }
-  for (const std::int64_t v : {std::int64_t{0}, std::int64_t{1}, std::int64_t{-1}, INT64_MAX, INT64_MIN,
-                               INT64_MAX - 1, std::int64_t{1} << 40, -(std::int64_t{1} << 31), std::int64_t{127},
-                               std::int64_t{-128}, std::int64_t{128}, std::int64_t{-129}}) {
+  for (const std::int64_t v :
+       {std::int64_t{0}, std::int64_t{1}, std::int64_t{-1}, INT64_MAX, INT64_MIN, INT64_MAX - 1,
+        std::int64_t{1} << 40, -(std::int64_t{1} << 31), std::int64_t{127}, std::int64_t{-128},
+        std::int64_t{128}, std::int64_t{-129}}) {
     cc.from_integer(v);
     cc.from_integer(static_cast<std::int32_t>(v));
   }
@@ -790,22 +843,23 @@ long conversions(int random_values) {
 
 TEST_CASE("Fixed: conversions from double, float and integers, and back", "[fixed][conversion]") {
   long checks = 0;
-  checks += conversions<8, 8>(400);
-  checks += conversions<1, 7>(400);
-  checks += conversions<8, 0>(400);
-  checks += conversions<4, 4>(400);
-  checks += conversions<16, 16>(400);
-  checks += conversions<32, 32>(400);
-  checks += conversions<1, 63>(400);
-  checks += conversions<64, 0>(400);
-  checks += conversions<1, 31>(400);
-  checks += conversions<20, 13>(400);
-  checks += conversions<40, 24>(400);
-  checks += conversions<10, 50>(400);
+  checks += conversions<8, 8>(4000);
+  checks += conversions<1, 7>(4000);
+  checks += conversions<8, 0>(4000);
+  checks += conversions<4, 4>(4000);
+  checks += conversions<16, 16>(4000);
+  checks += conversions<32, 32>(4000);
+  checks += conversions<1, 63>(4000);
+  checks += conversions<64, 0>(4000);
+  checks += conversions<1, 31>(4000);
+  checks += conversions<20, 13>(4000);
+  checks += conversions<40, 24>(4000);
+  checks += conversions<10, 50>(4000);
   WARN("conversions: " << checks << " checks");
 }
 
-TEST_CASE("Fixed: conversions in every 8-bit format, every code and its neighbourhood", "[fixed][conversion]") {
+TEST_CASE("Fixed: conversions in every 8-bit format, every code and its neighbourhood",
+          "[fixed][conversion]") {
   // Every raw value with offsets: all 256 codes of each split, through every mode.
   long checks = 0;
   auto run = [&](auto t) {
@@ -893,7 +947,8 @@ TEST_CASE("Fixed: storage, bits, classification and helpers", "[fixed][api]") {
   STATIC_REQUIRE(softnum::Convertible<Fixed<8, 8>>);
   STATIC_REQUIRE(std::is_same_v<softnum::with_fixed_overflow_t<Fixed<8, 8>, FixedOverflow::wrap>,
                                 Fixed<8, 8, Round::nearest_even, FixedOverflow::wrap>>);
-  STATIC_REQUIRE(std::is_same_v<softnum::with_round_t<Fixed<8, 8>, Round::up>, Fixed<8, 8, Round::up>>);
+  STATIC_REQUIRE(
+      std::is_same_v<softnum::with_round_t<Fixed<8, 8>, Round::up>, Fixed<8, 8, Round::up>>);
   // 5-bit codes: the pattern is the low 5 bits, the raw value sign-extended.
   using T5 = Fixed<3, 2>;
   for (unsigned b = 0; b < 32; ++b) {
@@ -912,11 +967,12 @@ TEST_CASE("Fixed: storage, bits, classification and helpers", "[fixed][api]") {
   for (int a = -32; a < 32; ++a) {
     for (int b = -32; b < 32; ++b) {
       const T6 x = from_raw<T6>(a), y = from_raw<T6>(b);
-      CHECK(((x < y) == (a < b) && (x <= y) == (a <= b) && (x > y) == (a > b) && (x >= y) == (a >= b) &&
-             (x == y) == (a == b) && (x != y) == (a != b)));
+      CHECK(((x < y) == (a < b) && (x <= y) == (a <= b) && (x > y) == (a > b) &&
+             (x >= y) == (a >= b) && (x == y) == (a == b) && (x != y) == (a != b)));
       CHECK((fmin(x, y).raw() == std::min(a, b) && fmax(x, y).raw() == std::max(a, b)));
     }
-    CHECK(std::hash<T6>{}(from_raw<T6>(a)) == std::hash<T6>{}(T6::from_bits(static_cast<std::uint8_t>(a & 63))));
+    CHECK(std::hash<T6>{}(from_raw<T6>(a)) ==
+          std::hash<T6>{}(T6::from_bits(static_cast<std::uint8_t>(a & 63))));
   }
   // nextafter steps one ulp and stops at the ends.
   using T8 = Fixed<4, 4>;
@@ -940,11 +996,13 @@ TEST_CASE("Fixed: storage, bits, classification and helpers", "[fixed][api]") {
   CHECK(e == 0);
   // Fixed <-> Float, and between Fixed formats, in the target's mode.
   CHECK(static_cast<double>(Fixed<8, 8>(softnum::binary16(0.333251953125))) == 85.0 / 256);
-  CHECK(static_cast<double>(Fixed<8, 8, Round::up>(softnum::binary16(0.333251953125))) == 86.0 / 256);
+  CHECK(static_cast<double>(Fixed<8, 8, Round::up>(softnum::binary16(0.333251953125))) ==
+        86.0 / 256);
   CHECK(Fixed<4, 2>(Fixed<8, 8>(1.375)) == Fixed<4, 2>(1.5));  // tie to even
   CHECK(Fixed<4, 2, Round::nearest_away>(Fixed<8, 8>(1.125)).raw() == 5);
   CHECK(Fixed<4, 2>(Fixed<8, 8>(100.0)) == std::numeric_limits<Fixed<4, 2>>::max());
-  CHECK(static_cast<double>(softnum::convert<softnum::binary16>(Fixed<1, 15>::from_raw(-32768))) == -1.0);
+  CHECK(static_cast<double>(softnum::convert<softnum::binary16>(Fixed<1, 15>::from_raw(-32768))) ==
+        -1.0);
 }
 
 namespace {
@@ -972,7 +1030,9 @@ static_assert(sqrt(Fixed<32, 32>(2.0)).raw() == 6074001000);  // floor(sqrt(2) 2
 static_assert((Fixed<1, 63>(0.5) * Fixed<1, 63>(-0.5)).raw() == -(std::int64_t{1} << 61));
 static_assert((Fixed<64, 0>(INT64_MAX) + Fixed<64, 0>(1)).raw() == INT64_MAX);
 static_assert((Fixed<64, 0, Round::nearest_even, FixedOverflow::wrap>(INT64_MAX) +
-               Fixed<64, 0, Round::nearest_even, FixedOverflow::wrap>(1)).raw() == INT64_MIN);
-static_assert(softnum::convert<softnum::binary32>(Fixed<32, 32>::from_raw((std::int64_t{1} << 60) + (std::int64_t{1} << 36) + 1))
+               Fixed<64, 0, Round::nearest_even, FixedOverflow::wrap>(1))
+                  .raw() == INT64_MIN);
+static_assert(softnum::convert<softnum::binary32>(
+                  Fixed<32, 32>::from_raw((std::int64_t{1} << 60) + (std::int64_t{1} << 36) + 1))
                   .bits() == 0x4D800001u);  // single rounding: see convert_test
 }  // namespace

@@ -83,12 +83,23 @@ SOFTNUM_HOST_DEVICE constexpr U round_quotient(U q, U r, U d, Round mode, bool n
   const bool inexact = r != 0, odd = (q & 1) != 0;
   bool up = false;
   switch (mode) {
-    case Round::nearest_even: up = r2 > d || (r2 == d && odd); break;
-    case Round::nearest_away: up = r2 >= d && inexact; break;
-    case Round::toward_zero: break;
-    case Round::up: up = inexact && !negative; break;
-    case Round::down: up = inexact && negative; break;
-    case Round::odd: up = inexact && !odd; break;
+    case Round::nearest_even:
+      up = r2 > d || (r2 == d && odd);
+      break;
+    case Round::nearest_away:
+      up = r2 >= d && inexact;
+      break;
+    case Round::toward_zero:
+      break;
+    case Round::up:
+      up = inexact && !negative;
+      break;
+    case Round::down:
+      up = inexact && negative;
+      break;
+    case Round::odd:
+      up = inexact && !odd;
+      break;
     case Round::stochastic: {
       if (!inexact) break;
       const u128 n = static_cast<u128>(r) << 34;
@@ -104,7 +115,9 @@ SOFTNUM_HOST_DEVICE constexpr U round_quotient(U q, U r, U d, Round mode, bool n
 /// floor(sqrt(n * 4^extra)), with 1 OR-ed in when inexact: the round-to-odd image of sqrt(n) with
 /// `extra` fraction bits. n < 2^126, extra <= 34.
 SOFTNUM_HOST_DEVICE constexpr u128 sqrt_round_odd(u128 n, int extra) noexcept {
-  if (!std::is_constant_evaluated() && bit_width(n) + 2 * extra <= 52) {
+  // __builtin_is_constant_evaluated: std::is_constant_evaluated is host-only for nvcc
+  // (CUDA.md 4.1).
+  if (!__builtin_is_constant_evaluated() && bit_width(n) + 2 * extra <= 52) {
     // The radicand is an exact double; its correctly rounded root is within one of the floor.
     const auto m = static_cast<std::uint64_t>(n << (2 * extra));
     auto s = static_cast<std::uint64_t>(sqrt_hw(static_cast<double>(m)));
@@ -164,7 +177,8 @@ struct FixedCore {
     if constexpr (pad == 0) {
       return static_cast<raw>(static_cast<storage>(x));
     } else {
-      return static_cast<raw>(static_cast<raw>(static_cast<storage>(static_cast<storage>(x) << pad)) >> pad);
+      return static_cast<raw>(
+          static_cast<raw>(static_cast<storage>(static_cast<storage>(x) << pad)) >> pad);
     }
   }
   /// Applies the overflow policy to an exact (already rounded) integer result.
@@ -205,18 +219,26 @@ struct FixedCore {
   /// operations without branches, which compilers vectorise. The tests check them against the
   /// oracle exhaustively for every format of up to 8 bits and by sampling wider ones.
   template <class S, class U>
-  SOFTNUM_HOST_DEVICE static constexpr S round_scaled(S x, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr S round_scaled(S x, Round mode,
+                                                      std::uint32_t random) noexcept {
     constexpr S one = 1;
     constexpr S ulp_m1 = static_cast<S>((one << F) - 1);  // 2^F - 1
     constexpr S half = static_cast<S>(one << (F - 1));
     switch (mode) {
-      case Round::down: return static_cast<S>(x >> F);
-      case Round::up: return static_cast<S>((x + ulp_m1) >> F);
-      case Round::toward_zero: return static_cast<S>((x + (x < 0 ? ulp_m1 : S{0})) >> F);
-      case Round::nearest_even: return static_cast<S>((x + (half - 1) + ((x >> F) & 1)) >> F);
-      case Round::nearest_away: return static_cast<S>((x + half - (x < 0 ? one : S{0})) >> F);
-      case Round::odd: return static_cast<S>((x >> F) | static_cast<S>((x & ulp_m1) != 0));
-      case Round::stochastic: break;
+      case Round::down:
+        return static_cast<S>(x >> F);
+      case Round::up:
+        return static_cast<S>((x + ulp_m1) >> F);
+      case Round::toward_zero:
+        return static_cast<S>((x + (x < 0 ? ulp_m1 : S{0})) >> F);
+      case Round::nearest_even:
+        return static_cast<S>((x + (half - 1) + ((x >> F) & 1)) >> F);
+      case Round::nearest_away:
+        return static_cast<S>((x + half - (x < 0 ? one : S{0})) >> F);
+      case Round::odd:
+        return static_cast<S>((x >> F) | static_cast<S>((x & ulp_m1) != 0));
+      case Round::stochastic:
+        break;
     }
     const bool negative = x < 0;
     const U mag = negative ? static_cast<U>(U{0} - static_cast<U>(x)) : static_cast<U>(x);
@@ -257,7 +279,8 @@ struct FixedCore {
     return narrow(static_cast<sum_t>(-static_cast<sum_t>(a)));
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr raw mul(raw a, raw b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr raw mul(raw a, raw b, Round mode,
+                                               std::uint32_t random) noexcept {
     const auto p = static_cast<prod_t>(static_cast<prod_t>(a) * static_cast<prod_t>(b));
     if constexpr (F == 0) {
       return narrow(p);
@@ -271,8 +294,9 @@ struct FixedCore {
   /// 2^(2W-2) + (2^(W-1) - 1) 2^(W-1) = 2^(2W-1) - 2^(W-1).
   SOFTNUM_HOST_DEVICE static constexpr raw fma(raw a, raw b, raw c, Round mode,
                                                std::uint32_t random) noexcept {
-    const auto p = static_cast<prod_t>(static_cast<prod_t>(a) * static_cast<prod_t>(b) +
-                                       static_cast<prod_t>(static_cast<prod_t>(c) * (prod_t{1} << F)));
+    const auto p =
+        static_cast<prod_t>(static_cast<prod_t>(a) * static_cast<prod_t>(b) +
+                            static_cast<prod_t>(static_cast<prod_t>(c) * (prod_t{1} << F)));
     if constexpr (F == 0) {
       return narrow(p);
     } else {
@@ -282,7 +306,8 @@ struct FixedCore {
 
   /// a / b = (a 2^F / b) 2^-F: the integer quotient of |a| 2^F by |b| and its remainder decide
   /// the rounding exactly; nothing passes through floating point.
-  SOFTNUM_HOST_DEVICE static constexpr raw div(raw a, raw b, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr raw div(raw a, raw b, Round mode,
+                                               std::uint32_t random) noexcept {
     if (b == 0) return a == 0 ? raw{0} : saturate_sign(a < 0);
     const bool negative = (a < 0) != (b < 0);
     const std::uint64_t ma = magnitude(a), mb = magnitude(b);
@@ -302,7 +327,7 @@ struct FixedCore {
 #if defined(__x86_64__) && !defined(__CUDA_ARCH__)
         // x86-64 divides 128 by 64 bits in one instruction when the quotient fits 64 bits (the
         // library routine for u128 / u128 is several times slower).
-        if (!std::is_constant_evaluated() && hi < d64) {
+        if (!__builtin_is_constant_evaluated() && hi < d64) {
           std::uint64_t q64, r64;
           __asm__("divq %4" : "=a"(q64), "=d"(r64) : "a"(lo), "d"(hi), "rm"(d64));
           q = q64;
@@ -340,12 +365,15 @@ struct FixedCore {
 
   /// Rounds an exact (or round-to-odd) value once to the grid 2^-F, then the overflow policy.
   SOFTNUM_HOST_DEVICE static constexpr raw from_unpacked(const Unpacked& u, Round mode,
-                                                        std::uint32_t random) noexcept {
+                                                         std::uint32_t random) noexcept {
     switch (u.kind) {
       case Kind::zero:
-      case Kind::nan: return 0;
-      case Kind::inf: return saturate_sign(u.sign);
-      case Kind::finite: break;
+      case Kind::nan:
+        return 0;
+      case Kind::inf:
+        return saturate_sign(u.sign);
+      case Kind::finite:
+        break;
     }
     const int shl = u.exp + F;  // raw = sig * 2^shl
     if (shl >= 0) {
@@ -358,8 +386,8 @@ struct FixedCore {
     }
     if ((u.sig >> 64) == 0) {  // the common case (doubles, floats, 64-bit integers) in 64 bits
       const auto s64 = static_cast<std::uint64_t>(u.sig);
-      return narrow_magnitude(
-          u.sign, round_shift<std::uint64_t>(s64, -shl, mode, u.sign, random, sr_bits));
+      return narrow_magnitude(u.sign,
+                              round_shift<std::uint64_t>(s64, -shl, mode, u.sign, random, sr_bits));
     }
     return narrow_magnitude(u.sign, round_shift<u128>(u.sig, -shl, mode, u.sign, random, sr_bits));
   }
@@ -421,7 +449,9 @@ class Fixed {
       : raw_(core::from_unpacked(x.unpack(), R, detail::operator_random_c<R>())) {}
 
   /// The exact value as (sign, integer significand, exponent).
-  SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept { return core::unpack(raw_); }
+  SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept {
+    return core::unpack(raw_);
+  }
   /// Rounds an exact (or round-to-odd) value once.
   SOFTNUM_HOST_DEVICE static constexpr Fixed from_unpacked(const detail::Unpacked& u, Round mode,
                                                            std::uint32_t random = 0) noexcept {
@@ -509,7 +539,7 @@ struct number_traits<Fixed<I, F, R, O>> {
     return x.unpack();
   }
   SOFTNUM_HOST_DEVICE static constexpr Fixed<I, F, R, O> pack(const Unpacked& u, Round mode,
-                                                               std::uint32_t r) noexcept {
+                                                              std::uint32_t r) noexcept {
     return Fixed<I, F, R, O>::from_unpacked(u, mode, r);
   }
 };
@@ -517,66 +547,108 @@ struct number_traits<Fixed<I, F, R, O>> {
 
 // Classification and sign functions (found by ADL): Fixed is always finite.
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool isnan(T) noexcept { return false; }
+SOFTNUM_HOST_DEVICE constexpr bool isnan(T) noexcept {
+  return false;
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool isinf(T) noexcept { return false; }
+SOFTNUM_HOST_DEVICE constexpr bool isinf(T) noexcept {
+  return false;
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool isfinite(T) noexcept { return true; }
+SOFTNUM_HOST_DEVICE constexpr bool isfinite(T) noexcept {
+  return true;
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool iszero(T x) noexcept { return x.raw() == 0; }
+SOFTNUM_HOST_DEVICE constexpr bool iszero(T x) noexcept {
+  return x.raw() == 0;
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool signbit(T x) noexcept { return x.raw() < 0; }
+SOFTNUM_HOST_DEVICE constexpr bool signbit(T x) noexcept {
+  return x.raw() < 0;
+}
 /// |x|; abs(lowest()) follows the overflow policy (max() or lowest()).
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T abs(T x) noexcept { return x.raw() < 0 ? -x : x; }
+SOFTNUM_HOST_DEVICE constexpr T abs(T x) noexcept {
+  return x.raw() < 0 ? -x : x;
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fabs(T x) noexcept { return abs(x); }
+SOFTNUM_HOST_DEVICE constexpr T fabs(T x) noexcept {
+  return abs(x);
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fmin(T a, T b) noexcept { return b < a ? b : a; }
+SOFTNUM_HOST_DEVICE constexpr T fmin(T a, T b) noexcept {
+  return b < a ? b : a;
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fmax(T a, T b) noexcept { return a < b ? b : a; }
+SOFTNUM_HOST_DEVICE constexpr T fmax(T a, T b) noexcept {
+  return a < b ? b : a;
+}
 
 // Per-call rounding: add<Round::up>(a, b), ..., with an explicit random word or generator for
 // Round::stochastic. add and sub are exact before the overflow policy, so R does not matter; they
 // exist so that generic code can call them for every type.
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, std::uint32_t = 0) noexcept { return a + b; }
+SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, std::uint32_t = 0) noexcept {
+  return a + b;
+}
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, std::uint32_t = 0) noexcept { return a - b; }
+SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, std::uint32_t = 0) noexcept {
+  return a - b;
+}
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+SOFTNUM_HOST_DEVICE constexpr T mul(
+    T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
   return T::from_raw(T::core::mul(a.raw(), b.raw(), R, random));
 }
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+SOFTNUM_HOST_DEVICE constexpr T div(
+    T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
   return T::from_raw(T::core::div(a.raw(), b.raw(), R, random));
 }
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+SOFTNUM_HOST_DEVICE constexpr T sqrt(
+    T a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
   return T::from_raw(T::core::sqrt(a.raw(), R, random));
 }
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+SOFTNUM_HOST_DEVICE constexpr T fma(
+    T a, T b, T c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
   return T::from_raw(T::core::fma(a.raw(), b.raw(), c.raw(), R, random));
 }
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, Philox&) noexcept { return a + b; }
+SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, Philox&) noexcept {
+  return a + b;
+}
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, Philox&) noexcept { return a - b; }
+SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, Philox&) noexcept {
+  return a - b;
+}
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, Philox& gen) noexcept { return mul<R>(a, b, gen()); }
+SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, Philox& gen) noexcept {
+  return mul<R>(a, b, gen());
+}
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, Philox& gen) noexcept { return div<R>(a, b, gen()); }
+SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, Philox& gen) noexcept {
+  return div<R>(a, b, gen());
+}
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, Philox& gen) noexcept { return sqrt<R>(a, gen()); }
+SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, Philox& gen) noexcept {
+  return sqrt<R>(a, gen());
+}
 template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, Philox& gen) noexcept { return fma<R>(a, b, c, gen()); }
+SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, Philox& gen) noexcept {
+  return fma<R>(a, b, c, gen());
+}
 
 /// Square root and fused multiply-add in the type's rounding mode.
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a) noexcept { return sqrt<T::rounding>(a); }
+SOFTNUM_HOST_DEVICE constexpr T sqrt(T a) noexcept {
+  return sqrt<T::rounding>(a);
+}
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c) noexcept { return fma<T::rounding>(a, b, c); }
+SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c) noexcept {
+  return fma<T::rounding>(a, b, c);
+}
 
 /// x * 2^n, rounded once in the type's mode, then the overflow policy.
 template <FixedFormat T>
@@ -589,7 +661,9 @@ SOFTNUM_HOST_DEVICE constexpr T ldexp(T x, int n) noexcept {
   return T::from_unpacked(u, T::rounding, detail::operator_random_c<T::rounding>());
 }
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T scalbn(T x, int n) noexcept { return ldexp(x, n); }
+SOFTNUM_HOST_DEVICE constexpr T scalbn(T x, int n) noexcept {
+  return ldexp(x, n);
+}
 
 /// x = m * 2^e with |m| in [0.5, 1), m rounded in the type's mode (exact when F is at least the
 /// number of significant bits of x; m = 0.5 needs F >= 1). Zero gives e = 0 and 0.
@@ -610,8 +684,12 @@ SOFTNUM_HOST_DEVICE constexpr T frexp(T x, int* e) noexcept {
 template <FixedFormat T>
 SOFTNUM_HOST_DEVICE constexpr T nextafter(T x, T y) noexcept {
   if (x == y) return y;
-  if (x < y) return x.raw() == T::core::max_raw ? x : T::from_raw(static_cast<typename T::raw_type>(x.raw() + 1));
-  return x.raw() == T::core::min_raw ? x : T::from_raw(static_cast<typename T::raw_type>(x.raw() - 1));
+  if (x < y)
+    return x.raw() == T::core::max_raw
+               ? x
+               : T::from_raw(static_cast<typename T::raw_type>(x.raw() + 1));
+  return x.raw() == T::core::min_raw ? x
+                                     : T::from_raw(static_cast<typename T::raw_type>(x.raw() - 1));
 }
 
 }  // namespace softnum
@@ -636,7 +714,7 @@ class std::numeric_limits<softnum::Fixed<I, F, R, O>> {
   static constexpr std::float_denorm_style has_denorm = std::denorm_absent;
   static constexpr bool has_denorm_loss = false;
   static constexpr std::float_round_style round_style =
-      R == softnum::Round::nearest_even ? std::round_to_nearest
+      R == softnum::Round::nearest_even  ? std::round_to_nearest
       : R == softnum::Round::toward_zero ? std::round_toward_zero
       : R == softnum::Round::up          ? std::round_toward_infinity
       : R == softnum::Round::down        ? std::round_toward_neg_infinity

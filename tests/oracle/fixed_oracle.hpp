@@ -11,11 +11,11 @@
 // policy.
 #pragma once
 
-#include <boost/multiprecision/cpp_int.hpp>
-
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+
+#include <boost/multiprecision/cpp_int.hpp>
 
 namespace fixed_oracle {
 
@@ -35,22 +35,23 @@ struct Format {
 };
 
 inline void check_format(const Format& f) {
-  if (f.I < 1 || f.F < 0 || f.I + f.F > 64) throw std::invalid_argument("fixed_oracle: bad Format I/F");
+  if (f.I < 1 || f.F < 0 || f.I + f.F > 64)
+    throw std::invalid_argument("fixed_oracle: bad Format I/F");
 }
 
 // y, a real number, described by exactly what rounding to an integer needs.
 struct Scaled {
-  Int floor;           // floor(y)
-  int cmp_half = 0;    // sign of (y - floor(y)) - 1/2
-  bool exact = true;   // y is an integer
+  Int floor;          // floor(y)
+  int cmp_half = 0;   // sign of (y - floor(y)) - 1/2
+  bool exact = true;  // y is an integer
   bool negative = false;
-  Int frac32;          // the fraction of |y| (|y| - floor|y|) times 2^32, rounded to nearest even
+  Int frac32;  // the fraction of |y| (|y| - floor|y|) times 2^32, rounded to nearest even
 };
 
 namespace detail {
 
 inline Int floor_div(const Int& n, const Int& d) {  // d > 0
-  Int q = n / d;  // truncates toward zero
+  Int q = n / d;                                    // truncates toward zero
   if (n < 0 && q * d != n) q -= 1;
   return q;
 }
@@ -93,7 +94,8 @@ inline Scaled scaled_rational(Int num, Int den) {
 }
 
 inline Scaled scaled_rational(const Rat& y) {
-  return scaled_rational(boost::multiprecision::numerator(y), boost::multiprecision::denominator(y));
+  return scaled_rational(boost::multiprecision::numerator(y),
+                         boost::multiprecision::denominator(y));
 }
 
 // y = sqrt(n), n >= 0 an integer.
@@ -131,10 +133,14 @@ inline Int round_to_int(const Scaled& y, Mode mode, std::uint32_t random = 0) {
     case Mode::nearest_away:
       if (y.cmp_half != 0) return y.cmp_half > 0 ? up : fl;
       return y.negative ? fl : up;
-    case Mode::toward_zero: return y.negative ? up : fl;
-    case Mode::up: return up;
-    case Mode::down: return fl;
-    case Mode::odd: return bit_test(fl, 0) ? fl : up;
+    case Mode::toward_zero:
+      return y.negative ? up : fl;
+    case Mode::up:
+      return up;
+    case Mode::down:
+      return fl;
+    case Mode::odd:
+      return bit_test(fl, 0) ? fl : up;
     case Mode::stochastic: {
       const bool away = y.frac32 + Int(random) >= (Int(1) << 32);
       return away == y.negative ? fl : up;
@@ -174,7 +180,8 @@ inline Int mul(const Int& a, const Int& b, const Format& f, Mode mode, std::uint
 }
 
 // a b + c = (a b + c 2^F) 2^-F, one rounding.
-inline Int fma(const Int& a, const Int& b, const Int& c, const Format& f, Mode mode, std::uint32_t random = 0) {
+inline Int fma(const Int& a, const Int& b, const Int& c, const Format& f, Mode mode,
+               std::uint32_t random = 0) {
   return round_fit(scaled_rational(a * b + (c << f.F), Int(1) << f.F), f, mode, random);
 }
 
