@@ -1036,3 +1036,60 @@ static_assert(softnum::convert<softnum::binary32>(
                   Fixed<32, 32>::from_raw((std::int64_t{1} << 60) + (std::int64_t{1} << 36) + 1))
                   .bits() == 0x4D800001u);  // single rounding: see convert_test
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Exact wider results: every pair of codes of small formats, samples of wide ones.
+
+namespace {
+
+template <class A, class B>
+void check_exact_ops(long samples) {
+  std::mt19937_64 rng(test_seed() + static_cast<std::uint64_t>(A::width * 100 + B::width));
+  const fixed_oracle::Format fa = oformat<A>(), fb = oformat<B>();
+  long bad = 0, checks = 0;
+  auto one = [&](std::uint64_t ca, std::uint64_t cb) {
+    const A a = A::from_bits(static_cast<typename A::storage_type>(ca));
+    const B b = B::from_bits(static_cast<typename B::storage_type>(cb));
+    const Rat va = fixed_oracle::value(Int(a.raw()), fa),
+              vb = fixed_oracle::value(Int(b.raw()), fb);
+    const auto p = softnum::mul_exact(a, b);
+    const auto s = softnum::add_exact(a, b);
+    const auto d = softnum::sub_exact(a, b);
+    bad += fixed_oracle::value(Int(p.raw()), oformat<decltype(p)>()) != va * vb;
+    bad += fixed_oracle::value(Int(s.raw()), oformat<decltype(s)>()) != va + vb;
+    bad += fixed_oracle::value(Int(d.raw()), oformat<decltype(d)>()) != va - vb;
+    checks += 3;
+  };
+  if (samples == 0) {
+    for (std::uint64_t ca = 0; ca < (std::uint64_t{1} << A::width); ++ca) {
+      for (std::uint64_t cb = 0; cb < (std::uint64_t{1} << B::width); ++cb) one(ca, cb);
+    }
+  } else {
+    OperandGen<A> ga(rng());
+    OperandGen<B> gb(rng());
+    for (long i = 0; i < samples; ++i) {
+      one(static_cast<std::uint64_t>(ga()), static_cast<std::uint64_t>(gb()));
+    }
+  }
+  INFO(fmt_name<A>() << " with " << fmt_name<B>() << ": " << checks << " checks");
+  CHECK(bad == 0);
+}
+
+}  // namespace
+
+TEST_CASE("Fixed: exact products, sums and differences in the wider format", "[fixed][exact]") {
+  STATIC_REQUIRE(
+      std::is_same_v<decltype(softnum::mul_exact(Fixed<4, 4>{}, Fixed<1, 7>{})), Fixed<5, 11>>);
+  STATIC_REQUIRE(
+      std::is_same_v<decltype(softnum::add_exact(Fixed<4, 4>{}, Fixed<1, 7>{})), Fixed<5, 7>>);
+  STATIC_REQUIRE(
+      std::is_same_v<decltype(softnum::mul_exact(Fixed<1, 31>{}, Fixed<1, 31>{})), Fixed<2, 62>>);
+  check_exact_ops<Fixed<4, 4>, Fixed<1, 7>>(0);
+  check_exact_ops<Fixed<8, 0>, Fixed<2, 6>>(0);
+  check_exact_ops<Fixed<1, 7>, Fixed<1, 7>>(0);
+  check_exact_ops<Fixed<3, 2>, Fixed<6, 2, Round::up, FixedOverflow::wrap>>(0);
+  check_exact_ops<Fixed<16, 16>, Fixed<16, 16>>(20000);
+  check_exact_ops<Fixed<1, 31>, Fixed<1, 31>>(20000);
+  check_exact_ops<Fixed<32, 0>, Fixed<1, 31>>(20000);
+  check_exact_ops<Fixed<40, 10>, Fixed<2, 11>>(20000);
+}

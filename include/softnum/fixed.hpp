@@ -406,8 +406,11 @@ class Fixed {
   static_assert(F >= 0, "softnum::Fixed: F (fraction bits) must be >= 0");
   static_assert(I + F <= 64, "softnum::Fixed: I + F (total bits) must be at most 64");
 
+  static constexpr bool valid = I >= 1 && F >= 0 && I + F <= 64;
+
  public:
-  using core = detail::FixedCore<I + F, F, O>;
+  // An invalid format reports only the static_assert above, not errors from inside the core.
+  using core = detail::FixedCore<valid ? I + F : 8, valid ? F : 0, O>;
   using storage_type = typename core::storage;
   /// The signed integer holding raw = value * 2^F, sign-extended.
   using raw_type = typename core::raw;
@@ -678,6 +681,43 @@ SOFTNUM_HOST_DEVICE constexpr T frexp(T x, int* e) noexcept {
   *e = lead + 1;
   u.exp -= lead + 1;
   return T::from_unpacked(u, T::rounding, detail::operator_random_c<T::rounding>());
+}
+
+// Exact results in a wider format (ROUNDING.md §4), for chains that round once at the end:
+// a*b is exact in Fixed<Ia+Ib, Fa+Fb> and a+-b in Fixed<max(Ia,Ib)+1, max(Fa,Fb)>. Available
+// while the result fits 64 bits; the result takes the policies of a.
+template <int I1, int F1, Round R1, FixedOverflow O1, int I2, int F2, Round R2, FixedOverflow O2>
+  requires(I1 + F1 + I2 + F2 <= 64)
+SOFTNUM_HOST_DEVICE constexpr Fixed<I1 + I2, F1 + F2, R1, O1> mul_exact(
+    Fixed<I1, F1, R1, O1> a, Fixed<I2, F2, R2, O2> b) noexcept {
+  // |a b| <= 2^(W1-1) 2^(W2-1) = 2^(W1+W2-2): no overflow in W1 + W2 bits.
+  using T = Fixed<I1 + I2, F1 + F2, R1, O1>;
+  return T::from_raw(static_cast<typename T::raw_type>(static_cast<std::int64_t>(a.raw()) *
+                                                       static_cast<std::int64_t>(b.raw())));
+}
+template <int I1, int F1, Round R1, FixedOverflow O1, int I2, int F2, Round R2, FixedOverflow O2>
+  requires((I1 > I2 ? I1 : I2) + 1 + (F1 > F2 ? F1 : F2) <= 64)
+SOFTNUM_HOST_DEVICE constexpr auto add_exact(Fixed<I1, F1, R1, O1> a,
+                                             Fixed<I2, F2, R2, O2> b) noexcept {
+  constexpr int F = F1 > F2 ? F1 : F2;
+  using T = Fixed<(I1 > I2 ? I1 : I2) + 1, F, R1, O1>;
+  const auto x = static_cast<std::int64_t>(
+      static_cast<std::uint64_t>(static_cast<std::int64_t>(a.raw())) << (F - F1));
+  const auto y = static_cast<std::int64_t>(
+      static_cast<std::uint64_t>(static_cast<std::int64_t>(b.raw())) << (F - F2));
+  return T::from_raw(static_cast<typename T::raw_type>(x + y));
+}
+template <int I1, int F1, Round R1, FixedOverflow O1, int I2, int F2, Round R2, FixedOverflow O2>
+  requires((I1 > I2 ? I1 : I2) + 1 + (F1 > F2 ? F1 : F2) <= 64)
+SOFTNUM_HOST_DEVICE constexpr auto sub_exact(Fixed<I1, F1, R1, O1> a,
+                                             Fixed<I2, F2, R2, O2> b) noexcept {
+  constexpr int F = F1 > F2 ? F1 : F2;
+  using T = Fixed<(I1 > I2 ? I1 : I2) + 1, F, R1, O1>;
+  const auto x = static_cast<std::int64_t>(
+      static_cast<std::uint64_t>(static_cast<std::int64_t>(a.raw())) << (F - F1));
+  const auto y = static_cast<std::int64_t>(
+      static_cast<std::uint64_t>(static_cast<std::int64_t>(b.raw())) << (F - F2));
+  return T::from_raw(static_cast<typename T::raw_type>(x - y));
 }
 
 /// The neighbour of x toward y: x +- 2^-F, or x itself at the end of the range or when x == y.
