@@ -895,11 +895,11 @@ void random_direct(long pairs, bool with_hard) {
 }  // namespace
 
 TEST_CASE("posit32: random pairs and hard cases", "[posit][posit32]") {
-  random_direct<softnum::posit32>(samples(100000), true);
+  random_direct<softnum::posit32>(samples(300000), true);
 }
 
 TEST_CASE("posit64: random pairs and hard cases", "[posit][posit64]") {
-  random_direct<softnum::posit64>(samples(50000), true);
+  random_direct<softnum::posit64>(samples(150000), true);
 }
 
 TEMPLATE_TEST_CASE("other formats: random pairs and hard cases", "[posit][formats]", (Posit<12, 5>),

@@ -20,7 +20,7 @@
 //             result of 0 division, sqrt of a negative, and of any operation on NaR. There is no
 //             infinity and no underflow to zero.
 //   order:    posits compare like the signed integers of their patterns: NaR is the smallest and
-//             NaR == NaR (Posit Standard 2022 §2, §5.x comparisons).
+//             NaR == NaR (as the standard specifies).
 //   rounding: round to nearest on the bit string, ties to the even pattern: the breakpoint between
 //             two adjacent N-bit posits is the (N+1)-bit posit between them (not the arithmetic
 //             midpoint where exponent bits are cut off). A nonzero value never rounds to 0 or NaR:
@@ -43,8 +43,9 @@
 // most p+1 bits, Figueroa's 2p+2 <= 53 argument); for 26 <= p <= 51 (posit32) the double result is
 // made round-to-odd from its exact error (TwoSum, fma remainder), which lies strictly between the
 // same 52-bit numbers as the exact result and so on the same side of every breakpoint. Everything
-// else (posit64, wide-ES formats, constant evaluation, non-default modes) uses 64/128-bit integer
-// arithmetic with a sticky bit. posit8/16 and all N <= 8 are checked exhaustively in the tests.
+// else (posit64, wide-ES formats, posit32 fma, constant evaluation, non-default modes) uses
+// 64/128-bit integer arithmetic with a sticky bit. The tests check every pair of every format with
+// N <= 6 and of the 8-bit ones, and (tag [exhaustive]) every pair of posit16 and Posit<16,1>.
 #pragma once
 
 #include <softnum/config.hpp>
@@ -232,20 +233,34 @@ struct PositCodec {
     if (a == nar || b == nar) return nar;
     if (a == 0) return b;  // a posit is its own rounding in every mode
     if (b == 0) return a;
-    PositParts x = decode(a), y = decode(b);
-    if (x.scale < y.scale || (x.scale == y.scale && x.sig < y.sig)) {
-      const PositParts t = x;
-      x = y;
-      y = t;
+    const PositParts x = decode(a), y = decode(b);
+    return add_mag(x.neg, x.scale - 63, x.sig, y.neg, y.scale - 63, y.sig, mode, random);
+  }
+
+  /// (-1)^nx sx 2^ex + (-1)^ny sy 2^ey for nonzero 64-bit sx, sy, rounded once. Both are put at
+  /// bits 125..62 of a 128-bit word: aligning by <= 62 is exact; a longer shift is jammed, and as
+  /// the larger operand then has >= 62 zero low bits the sum is the round-to-odd image at >= 63
+  /// bits (Boldo & Melquiond 2008; as wide_add in float_codec.hpp), enough for p <= 61.
+  SOFTNUM_HOST_DEVICE static constexpr u64 add_mag(bool nx, int ex, u64 sx, bool ny, int ey, u64 sy,
+                                                   Round mode, std::uint32_t random) noexcept {
+    const int bx = bit_width(sx), by = bit_width(sy);
+    int lx = ex + bx, ly = ey + by;  // one above the exponents of the leading bits
+    u128 big = static_cast<u128>(sx) << (126 - bx), small = static_cast<u128>(sy) << (126 - by);
+    const bool same = nx == ny;
+    bool neg = nx;
+    if (lx < ly || (lx == ly && big < small)) {
+      const u128 t = big;
+      big = small;
+      small = t;
+      const int l = lx;
+      lx = ly;
+      ly = l;
+      neg = ny;
     }
-    // |x| >= |y|. Both significands at bits 125..62: a shift of <= 62 is exact; a longer one is
-    // jammed, and since X has 62 zero low bits the sum is then the round-to-odd image at >= 63
-    // bits (Boldo & Melquiond 2008; as wide_add in float_codec.hpp).
-    const u128 big = static_cast<u128>(x.sig) << 62;
-    const u128 small = shift_right_jam(static_cast<u128>(y.sig) << 62, x.scale - y.scale);
-    const u128 s = x.neg == y.neg ? big + small : big - small;
+    small = shift_right_jam(small, lx - ly);
+    const u128 s = same ? big + small : big - small;
     if (s == 0) return 0;
-    return encode(x.neg, x.scale - 125, s, mode, random);
+    return encode(neg, lx - 126, s, mode, random);
   }
 
   SOFTNUM_HOST_DEVICE static constexpr u64 mul(u64 a, u64 b, Round mode,
@@ -320,6 +335,15 @@ struct PositCodec {
     if (a == 0 || b == 0) return c;
     const PositParts x = decode(a), y = decode(b);
     const bool pneg = x.neg != y.neg;
+    if constexpr (n <= 32) {
+      // At most 30 significant bits each: the product is exact in 64 bits, and the sum fits
+      // the 128-bit add.
+      const u64 p = (x.sig >> 32) * (y.sig >> 32);
+      const int pexp = x.scale + y.scale - 62;
+      if (c == 0) return encode(pneg, pexp, p, mode, random);
+      const PositParts z = decode(c);
+      return add_mag(pneg, pexp, p, z.neg, z.scale - 63, z.sig, mode, random);
+    }
     const u128 p = static_cast<u128>(x.sig) * y.sig;  // exact, 127 or 128 bits
     const int pexp = x.scale + y.scale - 126;
     if (c == 0) return encode(pneg, pexp, p, mode, random);
