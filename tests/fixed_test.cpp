@@ -373,11 +373,11 @@ std::vector<std::int64_t> edge_raws() {
       v.push_back(-static_cast<std::int64_t>(x));
     }
   };
-  if (W - 1 > F) {  // 1.0 is representable
+  if constexpr (W - 1 > F) {  // 1.0 is representable
     const wide_int one = wide_int{1} << F;
     for (const wide_int x : {one, one + 1, one - 1, 3 * one, 2 * one + 1}) add_pm(x);
   }
-  if (F >= 1) {
+  if constexpr (F >= 1) {
     const wide_int half = wide_int{1} << (F - 1);
     for (const wide_int x : {half, half + 1, 3 * half}) add_pm(x);
   }
@@ -648,8 +648,9 @@ TEST_CASE("Fixed: stochastic rounding is unbiased (binomial 5 sigma)", "[fixed][
   }
   SECTION("Fixed<16,16> quotient 1/3 and -2/7") {
     using T = Fixed<16, 16>;
-    for (const auto& [a, b] : {std::pair<std::int64_t, std::int64_t>{65536, 3 * 65536},
-                               std::pair<std::int64_t, std::int64_t>{-2 * 65536, 7 * 65536}}) {
+    for (const auto& ab : {std::pair<std::int64_t, std::int64_t>{65536, 3 * 65536},
+                           std::pair<std::int64_t, std::int64_t>{-2 * 65536, 7 * 65536}}) {
+      const std::int64_t a = ab.first, b = ab.second;  // (clang 14 cannot capture bindings)
       const auto y = fixed_oracle::scaled_rational(Int(a) << 16, Int(b));
       const Rat exact_abs = Rat(Int(a < 0 ? -a : a) << 16, Int(b));
       check_unbiased("Fixed<16,16> div", y, frac_of(y, exact_abs), [&](std::uint32_t w) {
