@@ -113,6 +113,10 @@ struct PositCodec {
   static constexpr int precision = n - 2 - es >= 1 ? n - 2 - es : 1;  // p, hidden bit included
 
   SOFTNUM_HOST_DEVICE static constexpr u64 negate(u64 b) noexcept { return (u64{0} - b) & mask; }
+  /// 0 or NaR: the two patterns whose bits below the sign are all zero.
+  SOFTNUM_HOST_DEVICE static constexpr bool is_special(u64 b) noexcept {
+    return (b & (mask >> 1)) == 0;
+  }
   SOFTNUM_HOST_DEVICE static constexpr bool is_negative(u64 b) noexcept {
     return ((b >> (n - 1)) & 1) != 0;
   }
@@ -151,10 +155,8 @@ struct PositCodec {
     constexpr int w = width_of<W>;
     const int k = lead >> es;  // floor(lead / 2^ES) (arithmetic shift, C++20)
     u64 t;
-    if (k >= max_k) {
-      t = maxpos;  // |x| >= maxpos
-    } else if (k < -max_k) {
-      t = minpos;  // 0 < |x| < minpos
+    if (static_cast<unsigned>(k + max_k) >= static_cast<unsigned>(2 * max_k)) {  // one test
+      t = k >= max_k ? maxpos : minpos;  // |x| >= maxpos, or 0 < |x| < minpos
     } else {
       // Branch-free regime: r = k + 2 bits 1..10 for k >= 0, r = 1 - k bits 0..01 for k < 0.
       // With v = 2^(w-r): the first is -(2v) mod 2^w (r-1 ones from the top), the second v.
@@ -162,7 +164,9 @@ struct PositCodec {
       const W ge = static_cast<W>(k >= 0);
       const W v = static_cast<W>(W{1} << (w - r));
       W word = static_cast<W>((static_cast<W>(v << ge) ^ static_cast<W>(W{0} - ge)) + ge);
-      word |= shift_right_jam(frac, r + es);
+      // frac >> (r + ES) with the bits shifted out jammed into the last bit; 2 <= r + ES < w.
+      const int fs = r + es;
+      word |= static_cast<W>((frac >> fs) | static_cast<W>(static_cast<W>(frac << (w - fs)) != 0));
       if constexpr (es > 0) {
         const auto e = static_cast<W>(static_cast<unsigned>(lead - k * (1 << es)));
         word |= static_cast<W>(e << (w - r - es));
@@ -378,9 +382,18 @@ struct PositArith {
 
   /// The exact value of a pattern that is neither 0 nor NaR (via_double formats only).
   SOFTNUM_HOST_DEVICE static constexpr double to_double(u64 b) noexcept {
-    const PositParts x = C::decode(b);
-    const u64 bits = (static_cast<u64>(x.neg) << 63) | (static_cast<u64>(x.scale + 1023) << 52) |
-                     ((x.sig << 1) >> 12);
+    // C::decode, assembled straight into the double: y = [e: ES bits][fraction], so y >> (12-ES)
+    // puts e just above the 52 fraction bits and adding (1023 + k 2^ES) << 52 completes the
+    // biased exponent 1023 + k 2^ES + e (in [1, 2046] for via_double formats).
+    const bool neg = C::is_negative(b);
+    const u64 sm = u64{0} - static_cast<u64>(neg);
+    const u64 x = (((b ^ sm) - sm) & C::mask) << (65 - C::n);
+    const auto smear = static_cast<std::int64_t>(x) >> 63;
+    const int m = clz64(x ^ static_cast<u64>(smear));
+    const int k = -m ^ static_cast<int>(smear);
+    const u64 y = (x << m) << 1;
+    const u64 bits = (static_cast<u64>(neg) << 63) +
+                     (static_cast<u64>(1023 + k * (1 << C::es)) << 52) + (y >> (12 - C::es));
     return bit_cast<double>(bits);
   }
 
@@ -395,7 +408,15 @@ struct PositArith {
       return neg ? C::negate(C::minpos) : C::minpos;
     }
     if (field == 0x7FF) return C::nar;
-    return C::template encode_frac<u64>(neg, field - 1023, u << 12, Round::nearest_even, 0);
+    return from_normal(d);
+  }
+
+  /// Rounds a normal double: every nonzero result of the double paths (no under/overflow).
+  SOFTNUM_HOST_DEVICE static constexpr u64 from_normal(double d) noexcept {
+    const auto u = bit_cast<u64>(d);
+    const int field = static_cast<int>((u >> 52) & 0x7FF);
+    return C::template encode_frac<u64>((u >> 63) != 0, field - 1023, u << 12, Round::nearest_even,
+                                        0);
   }
 
   /// Makes the nearest double s, with exact error err (x = s + err), the round-to-odd image of x.
@@ -407,9 +428,9 @@ struct PositArith {
                                                std::uint32_t random) noexcept {
     if constexpr (via_double) {
       if (fast(mode)) {
-        if (a == C::nar || b == C::nar) return C::nar;
-        if (a == 0) return b;
-        if (b == 0) return a;
+        if (C::is_special(a) || C::is_special(b)) [[unlikely]] {  // 0 or NaR (kept small: inlined)
+          return (a == C::nar || b == C::nar) ? C::nar : (a == 0 ? b : a);
+        }
         const double x = to_double(a), y = to_double(b);
         double s = x + y;
         if (s == 0) return 0;
@@ -417,7 +438,7 @@ struct PositArith {
           const double bb = s - x;
           s = odd(s, (x - (s - bb)) + (y - bb));  // TwoSum: the exact error
         }
-        return from_double(s);
+        return from_normal(s);
       }
     }
     return C::add(a, b, mode, random);
@@ -427,12 +448,13 @@ struct PositArith {
                                                std::uint32_t random) noexcept {
     if constexpr (via_double) {
       if (fast(mode)) {
-        if (a == C::nar || b == C::nar) return C::nar;
-        if (a == 0 || b == 0) return 0;
+        if (C::is_special(a) || C::is_special(b)) [[unlikely]] {
+          return (a == C::nar || b == C::nar) ? C::nar : 0;
+        }
         const double x = to_double(a), y = to_double(b);
         double s = x * y;
         if constexpr (!exact_mul) s = odd(s, fma_hw(x, y, -s));
-        return from_double(s);
+        return from_normal(s);
       }
     }
     return C::mul(a, b, mode, random);
@@ -442,15 +464,16 @@ struct PositArith {
                                                std::uint32_t random) noexcept {
     if constexpr (via_double) {
       if (fast(mode)) {
-        if (a == C::nar || b == C::nar || b == 0) return C::nar;
-        if (a == 0) return 0;
+        if (C::is_special(a) || C::is_special(b)) [[unlikely]] {
+          return (a == C::nar || b == C::nar || b == 0) ? C::nar : 0;
+        }
         const double x = to_double(a), y = to_double(b);
         double s = x / y;
         if constexpr (!plain) {
           const double r = fma_hw(-s, y, x);  // exact remainder: x = s*y + r (Boldo & Daumas 2003)
           s = round_to_odd_fix(s, r != 0, ((r > 0) == (y > 0)) == (s > 0));
         }
-        return from_double(s);
+        return from_normal(s);
       }
     }
     return C::div(a, b, mode, random);
@@ -459,15 +482,16 @@ struct PositArith {
   SOFTNUM_HOST_DEVICE static constexpr u64 sqrt(u64 a, Round mode, std::uint32_t random) noexcept {
     if constexpr (via_double) {
       if (fast(mode)) {
-        if (a == 0 || a == C::nar) return a;
-        if (C::is_negative(a)) return C::nar;
+        if (C::is_special(a) || C::is_negative(a)) [[unlikely]] {
+          return C::is_special(a) ? a : C::nar;
+        }
         const double x = to_double(a);
         double s = sqrt_hw(x);
         if constexpr (!plain) {
           const double r = fma_hw(-s, s, x);
           s = round_to_odd_fix(s, r != 0, r > 0);
         }
-        return from_double(s);
+        return from_normal(s);
       }
     }
     return C::sqrt(a, mode, random);
@@ -477,15 +501,15 @@ struct PositArith {
                                                std::uint32_t random) noexcept {
     if constexpr (via_double && exact_mul) {
       if (fast(mode)) {
-        if (a == C::nar || b == C::nar || c == C::nar) return C::nar;
-        if (a == 0 || b == 0) return c;
+        if (C::is_special(a) || C::is_special(b) || C::is_special(c)) {
+          return C::fma(a, b, c, mode, random);
+        }
         const double t = to_double(a) * to_double(b);  // exact
-        if (c == 0) return from_double(t);
         const double z = to_double(c);
         const double s = t + z;
         if (s == 0) return 0;
         const double bb = s - t;
-        return from_double(odd(s, (t - (s - bb)) + (z - bb)));  // fma is never innocuous: RO
+        return from_normal(odd(s, (t - (s - bb)) + (z - bb)));  // fma is never innocuous: RO
       }
     }
     return C::fma(a, b, c, mode, random);
