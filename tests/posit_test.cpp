@@ -946,7 +946,8 @@ void check_dot(const std::vector<std::uint64_t>& a, const std::vector<std::uint6
   const P got = softnum::fdp(std::span(x), std::span<const P>(y));
   softnum::Quire<P::nbits, P::es> q;
   for (std::size_t i = 0; i < a.size(); ++i) q.fma(x[i], y[i]);
-  if (bits(got) != want || bits(q.round()) != want)
+  const P got_ptr = softnum::fdp(x.data(), y.data(), x.size());
+  if (bits(got) != want || bits(q.round()) != want || bits(got_ptr) != want)
     fails.add(std::string(what) + ": fdp of " + std::to_string(a.size()) + " terms = " +
               show<P>(bits(got)) + ", want " + show<P>(want) + " (exact " + real_str(sum) + ")");
 }

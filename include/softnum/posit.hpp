@@ -34,18 +34,22 @@
 //   quire:    Quire<N,ES>: a two's complement fixed-point accumulator with 31 carry-guard bits and
 //             LSB minpos^2, 32 + 4 (N-2) 2^ES bits (16N for ES = 2), rounded up to 64-bit limbs.
 //   standard: Standard for Posit Arithmetic (2022), Posit Working Group.
+//   device:   everything here is constexpr and SOFTNUM_HOST_DEVICE (nvcc -Werror clean without
+//             --expt-relaxed-constexpr), except fdp over std::span: use fdp(a_ptr, b_ptr, n).
+//             No heap, no exceptions, no iostream. exp/log/tanh/sigmoid: posit_math.hpp (host).
 //
 // How it computes (ROUNDING.md §3): the decode uses one count-leading-zeros for the regime; the
-// encode builds the regime|exponent|fraction string in one word and rounds it with
-// detail::round_shift (nearest-even on the bit string). Formats whose values and results fit a
-// double (precision p <= 51, |products| < 2^960) compute in double and encode once: for p <= 25
-// the plain double operation is an innocuous double rounding (the (N+1)-bit breakpoints have at
-// most p+1 bits, Figueroa's 2p+2 <= 53 argument); for 26 <= p <= 51 (posit32) the double result is
-// made round-to-odd from its exact error (TwoSum, fma remainder), which lies strictly between the
-// same 52-bit numbers as the exact result and so on the same side of every breakpoint. Everything
-// else (posit64, wide-ES formats, posit32 fma, constant evaluation, non-default modes) uses
-// 64/128-bit integer arithmetic with a sticky bit. The tests check every pair of every format with
-// N <= 6 and of the 8-bit ones, and (tag [exhaustive]) every pair of posit16 and Posit<16,1>.
+// encode builds the regime|exponent|fraction string in one word, branch-free, and rounds it on
+// the bit string (nearest-even inline, T += G & (S | lsb); other modes by detail::round_shift).
+// Formats whose values and results fit a double (precision p <= 51, |products| < 2^960) compute in
+// double and encode once: for p <= 25 the plain double operation is an innocuous double rounding
+// (the (N+1)-bit breakpoints have at most p+1 bits, Figueroa's 2p+2 <= 53 argument); for 26 <= p <=
+// 51 (posit32) the double result is made round-to-odd from its exact error (TwoSum, fma remainder),
+// which lies strictly between the same 52-bit numbers as the exact result and so on the same side
+// of every breakpoint. Everything else (posit64, wide-ES formats, posit32 fma, constant evaluation,
+// non-default modes) uses 64/128-bit integer arithmetic with a sticky bit. The tests check every
+// pair of every format with N <= 6 and of the 8-bit ones, and (tag [exhaustive]) every pair of
+// posit16 and Posit<16,1>.
 #pragma once
 
 #include <softnum/config.hpp>
@@ -63,7 +67,7 @@
 #include <functional>   // std::hash
 #include <limits>       // std::numeric_limits
 #include <span>         // std::span (fdp)
-#include <type_traits>  // std::is_constant_evaluated, std::remove_const_t
+#include <type_traits>  // std::remove_const_t
 
 namespace softnum {
 
@@ -85,6 +89,12 @@ template <class T>
 concept PositFormat = detail::is_posit_format<T>::value;
 
 namespace detail {
+
+/// std::is_constant_evaluated(), which nvcc treats as a host-only function (warning 20013 in
+/// __host__ __device__ code); the builtin behind it works everywhere (GCC, Clang, NVCC).
+SOFTNUM_HOST_DEVICE constexpr bool constant_evaluated() noexcept {
+  return __builtin_is_constant_evaluated();
+}
 
 /// A decoded nonzero, non-NaR posit: |x| = sig * 2^(scale - 63), sig in [2^63, 2^64).
 struct PositParts {
@@ -297,7 +307,7 @@ struct PositCodec {
   /// floor(sqrt(r)) for 2^126 <= r < 2^128 (a 64-bit root), and whether it is exact.
   SOFTNUM_HOST_DEVICE static constexpr u64 isqrt(u128 r, bool& exact) noexcept {
     u64 root = 0;
-    if (std::is_constant_evaluated()) {
+    if (detail::constant_evaluated()) {
       u128 rem = 0;  // digit by digit, two radicand bits per root bit
       for (int i = 63; i >= 0; --i) {
         rem = (rem << 2) | ((r >> (2 * i)) & 3);
@@ -377,7 +387,7 @@ struct PositArith {
   static constexpr bool exact_mul = 2 * p <= 53;
 
   SOFTNUM_HOST_DEVICE static constexpr bool fast(Round mode) noexcept {
-    return via_double && mode == Round::nearest_even && !std::is_constant_evaluated();
+    return via_double && mode == Round::nearest_even && !detail::constant_evaluated();
   }
 
   /// The exact value of a pattern that is neither 0 nor NaR (via_double formats only).
@@ -518,7 +528,7 @@ struct PositArith {
   /// Correctly rounded conversion from double.
   SOFTNUM_HOST_DEVICE static constexpr u64 convert_double(double d) noexcept {
     if constexpr (via_double) {
-      if (!std::is_constant_evaluated()) return from_double(d);
+      if (!detail::constant_evaluated()) return from_double(d);
     }
     return C::encode(unpack_double(d), Round::nearest_even, 0);
   }
@@ -590,9 +600,9 @@ class Posit {
   // rounded once in the Float's own rounding mode.
   SOFTNUM_HOST_DEVICE explicit constexpr operator double() const noexcept {
     if constexpr (arith::via_double) {
-      if (!std::is_constant_evaluated()) {
+      if (!detail::constant_evaluated()) {
         if (bits_ == 0) return 0.0;
-        if (bits_ == codec::nar) return std::numeric_limits<double>::quiet_NaN();
+        if (bits_ == codec::nar) return detail::bit_cast<double>(0x7ff8000000000000ULL);  // qNaN
         return arith::to_double(bits_);
       }
     }
@@ -641,6 +651,19 @@ class Posit {
   }
   SOFTNUM_HOST_DEVICE friend constexpr std::strong_ordering operator<=>(Posit a, Posit b) noexcept {
     return codec::to_signed(a.bits_) <=> codec::to_signed(b.bits_);
+  }
+  // Spelled out as well: the comparison of a std::strong_ordering with 0 is host-only for nvcc.
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator<(Posit a, Posit b) noexcept {
+    return codec::to_signed(a.bits_) < codec::to_signed(b.bits_);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator<=(Posit a, Posit b) noexcept {
+    return codec::to_signed(a.bits_) <= codec::to_signed(b.bits_);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator>(Posit a, Posit b) noexcept {
+    return codec::to_signed(a.bits_) > codec::to_signed(b.bits_);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator>=(Posit a, Posit b) noexcept {
+    return codec::to_signed(a.bits_) >= codec::to_signed(b.bits_);
   }
 
  private:
@@ -998,19 +1021,25 @@ class Quire {
   bool nar_ = false;
 };
 
-/// Fused dot product: sum of a[i] * b[i], accumulated exactly in a quire and rounded once. NaR if
-/// any element is NaR, or if the spans differ in length (there is no exception to throw).
-/// Example: `posit16 d = fdp(std::span(x), std::span(y));` with std::vector<posit16> x, y.
+/// Fused dot product: the sum of a[i] * b[i] for i < n, accumulated exactly in a quire and
+/// rounded once; NaR if any element is NaR. This form also works in device code.
+template <PositFormat P>
+SOFTNUM_HOST_DEVICE constexpr P fdp(const P* a, const P* b, std::size_t n) noexcept {
+  Quire<P::nbits, P::es> q;
+  for (std::size_t i = 0; i < n; ++i) q.fma(a[i], b[i]);
+  return q.round();
+}
+
+/// Fused dot product of two spans; NaR if any element is NaR or if the lengths differ (there is
+/// no exception to throw). Host only (std::span is not device code); on a GPU use the pointer
+/// form. Example: `posit16 d = fdp(std::span(x), std::span(y));` with std::vector<posit16> x, y.
 template <class A, std::size_t EA, class B, std::size_t EB>
   requires PositFormat<std::remove_const_t<A>> &&
            std::same_as<std::remove_const_t<A>, std::remove_const_t<B>>
-SOFTNUM_HOST_DEVICE constexpr std::remove_const_t<A> fdp(std::span<A, EA> a,
-                                                         std::span<B, EB> b) noexcept {
+constexpr std::remove_const_t<A> fdp(std::span<A, EA> a, std::span<B, EB> b) noexcept {
   using P = std::remove_const_t<A>;
   if (a.size() != b.size()) return P::nar();
-  Quire<P::nbits, P::es> q;
-  for (std::size_t i = 0; i < a.size(); ++i) q.fma(a[i], b[i]);
-  return q.round();
+  return fdp<P>(a.data(), b.data(), a.size());
 }
 
 namespace detail {
