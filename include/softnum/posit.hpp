@@ -606,12 +606,10 @@ class Posit {
         return arith::to_double(bits_);
       }
     }
-    using B64 = detail::FloatCodec<11, 52, Specials::ieee, Overflow::infinity, true>;
-    return detail::bit_cast<double>(B64::encode(unpack(), Round::nearest_even, 0));
+    return detail::unpacked_to_double(unpack());
   }
   SOFTNUM_HOST_DEVICE explicit constexpr operator float() const noexcept {
-    using B32 = detail::FloatCodec<8, 23, Specials::ieee, Overflow::infinity, true>;
-    return detail::bit_cast<float>(B32::encode(unpack(), Round::nearest_even, 0));
+    return detail::unpacked_to_float(unpack());
   }
   template <std::integral I>
   SOFTNUM_HOST_DEVICE explicit constexpr operator I() const noexcept {

@@ -334,4 +334,15 @@ struct FloatCodec {
   }
 };
 
+/// The exact (or round-to-odd) value rounded to nearest-even as a native double / float: the
+/// conversion out that every type's operator double() and operator float() share.
+SOFTNUM_HOST_DEVICE constexpr double unpacked_to_double(const Unpacked& u) noexcept {
+  using B64 = FloatCodec<11, 52, Specials::ieee, Overflow::infinity, true>;
+  return bit_cast<double>(B64::encode(u, Round::nearest_even, 0));
+}
+SOFTNUM_HOST_DEVICE constexpr float unpacked_to_float(const Unpacked& u) noexcept {
+  using B32 = FloatCodec<8, 23, Specials::ieee, Overflow::infinity, true>;
+  return bit_cast<float>(B32::encode(u, Round::nearest_even, 0));
+}
+
 }  // namespace softnum::detail
