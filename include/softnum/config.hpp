@@ -20,6 +20,10 @@
 #  define SOFTNUM_FORCEINLINE inline
 #endif
 
+// std::is_constant_evaluated() is a host-only function for nvcc (warning 20013 in __host__
+// __device__ code); the builtin behind it works everywhere (GCC >= 9, Clang >= 9, NVCC).
+#define SOFTNUM_IS_CONSTANT_EVALUATED() __builtin_is_constant_evaluated()
+
 // Device code has no thread_local; the per-thread generator of stochastic operators is host only.
 #if defined(__CUDA_ARCH__)
 #  define SOFTNUM_DEVICE_PASS 1

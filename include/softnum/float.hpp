@@ -14,7 +14,7 @@
 #include <cstdint>      // fixed-width integers
 #include <functional>   // std::hash
 #include <limits>       // std::numeric_limits
-#include <type_traits>  // std::is_constant_evaluated
+#include <type_traits>  // std::false_type, std::true_type
 
 namespace softnum {
 
@@ -169,7 +169,8 @@ struct FloatLanes {
     if constexpr (!C::subnormals) sub <<= M;
     std::uint32_t code = abs < min_normal_f32 ? sub : normal;
     const std::uint32_t overflow = C::overflow_bits(negative, Round::nearest_even);
-    const bool too_big = abs >= min_normal_f32 && (rounded < rebias || normal > max_bits);
+    // normal > rounded: rounded < rebias wrapped around (written so, because rebias may be 0).
+    const bool too_big = abs >= min_normal_f32 && (normal > rounded || normal > max_bits);
     std::uint32_t r = code == 0 ? static_cast<std::uint32_t>(C::zero_bits(negative))
                                 : (code | static_cast<std::uint32_t>(C::sign_of(negative)));
     r = too_big ? overflow : r;
@@ -227,9 +228,10 @@ struct FloatArith {
       return static_cast<double>(b);  // unused: only the E <= 8, M <= 23 paths call this
     } else {
     const bool negative = (b & C::sign_mask) != 0;
-    if (C::is_nan(b)) return std::numeric_limits<double>::quiet_NaN();
+    // Bit patterns, not std::numeric_limits (host-only constexpr for nvcc, warning 20013).
+    if (C::is_nan(b)) return bit_cast<double>(std::uint64_t{0x7FF8000000000000});
     if (C::is_inf(b)) {
-      return negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      return bit_cast<double>((static_cast<std::uint64_t>(negative) << 63) | std::uint64_t{0x7FF0000000000000});
     }
     const auto mag = static_cast<std::uint64_t>(b & C::mag_mask);
     const int field = static_cast<int>(mag >> M);
@@ -265,7 +267,7 @@ struct FloatArith {
 
   SOFTNUM_HOST_DEVICE static constexpr storage add(storage a, storage b, Round mode,
                                                    std::uint32_t random) noexcept {
-    if (std::is_constant_evaluated()) return C::add(a, b, mode, random);
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::add(a, b, mode, random);
     if constexpr (via_float) {
       if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) + lanes::decode(b));
     }
@@ -290,7 +292,7 @@ struct FloatArith {
 
   SOFTNUM_HOST_DEVICE static constexpr storage mul(storage a, storage b, Round mode,
                                                    std::uint32_t random) noexcept {
-    if (std::is_constant_evaluated()) return C::mul(a, b, mode, random);
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::mul(a, b, mode, random);
     if constexpr (via_float) {
       if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) * lanes::decode(b));
     }
@@ -309,7 +311,7 @@ struct FloatArith {
 
   SOFTNUM_HOST_DEVICE static constexpr storage div(storage a, storage b, Round mode,
                                                    std::uint32_t random) noexcept {
-    if (std::is_constant_evaluated()) return C::div(a, b, mode, random);
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::div(a, b, mode, random);
     if constexpr (via_float) {
       if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) / lanes::decode(b));
     }
@@ -330,7 +332,7 @@ struct FloatArith {
   }
 
   SOFTNUM_HOST_DEVICE static constexpr storage sqrt(storage a, Round mode, std::uint32_t random) noexcept {
-    if (std::is_constant_evaluated()) return C::sqrt(a, mode, random);
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::sqrt(a, mode, random);
     if constexpr (via_float) {
       if (mode == Round::nearest_even) return lanes::encode(sqrt_hw(lanes::decode(a)));
     }
@@ -352,7 +354,7 @@ struct FloatArith {
 
   SOFTNUM_HOST_DEVICE static constexpr storage fma(storage a, storage b, storage c, Round mode,
                                                    std::uint32_t random) noexcept {
-    if (std::is_constant_evaluated()) return C::fma(a, b, c, mode, random);
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::fma(a, b, c, mode, random);
     if constexpr (via_double) if (use_double(mode)) {
       const double t = to_double(a) * to_double(b);  // exact
       const double z = to_double(c);
@@ -392,7 +394,7 @@ SOFTNUM_HOST_DEVICE inline std::uint32_t operator_random() noexcept {
 template <Round R>
 SOFTNUM_HOST_DEVICE constexpr std::uint32_t operator_random_c() noexcept {
   // In constant evaluation there is no generator: stochastic rounding uses the word 0.
-  if (std::is_constant_evaluated()) return 0;
+  if (SOFTNUM_IS_CONSTANT_EVALUATED()) return 0;
   return operator_random<R>();
 }
 }  // namespace detail
@@ -458,7 +460,7 @@ class Float {
   // integer's range; NaN gives 0.
   SOFTNUM_HOST_DEVICE explicit constexpr operator double() const noexcept {
     if constexpr (arith::via_double) {
-      if (!std::is_constant_evaluated()) return arith::to_double(bits_);
+      if (!SOFTNUM_IS_CONSTANT_EVALUATED()) return arith::to_double(bits_);
     }
     return detail::unpacked_to_double(unpack());
   }

@@ -32,7 +32,11 @@ inline constexpr int width_of = static_cast<int>(sizeof(U) * 8);
 /// Number of leading zero bits of a nonzero 64-bit word.
 SOFTNUM_HOST_DEVICE constexpr int clz64(std::uint64_t x) noexcept {
 #if defined(__CUDA_ARCH__)
-  return __clzll(static_cast<long long>(x));
+  // __clzll is not constexpr: constant evaluation in the device pass counts bit by bit.
+  if (!SOFTNUM_IS_CONSTANT_EVALUATED()) return __clzll(static_cast<long long>(x));
+  int n = 0;
+  for (std::uint64_t bit = std::uint64_t{1} << 63; (x & bit) == 0; bit >>= 1) ++n;
+  return n;
 #else
   return __builtin_clzll(x);
 #endif
