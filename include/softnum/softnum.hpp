@@ -9,4 +9,5 @@
 #include <softnum/posit.hpp>
 #include <softnum/fixed.hpp>
 #include <softnum/convert.hpp>
+#include <softnum/expansion.hpp>
 #include <softnum/io.hpp>
