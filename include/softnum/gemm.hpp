@@ -262,12 +262,23 @@ void gemm_rows_generic(const MatrixView<const TA>& A, const MatrixView<const TB>
   }
 }
 
+}  // namespace detail
+}  // namespace softnum
+
+#include <softnum/detail/gemm_kernels.hpp>  // the SIMD kernels (need the model above)
+
+namespace softnum {
+namespace detail {
+
 /// Rows [i0, i1) of C: the fastest kernel that applies to the model and types. A kernel may
 /// compute its rows in any order and vectorise across j, but each output's roundings are those
-/// of gemm_element, in increasing k.
+/// of gemm_element, in increasing k (detail/gemm_kernels.hpp lists which kernel covers what).
 template <class Model, class TA, class TB, class TC>
 void gemm_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
                const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+#if SOFTNUM_GEMM_SIMD
+  if (gemm_fast::try_rows<Model>(A, B, C, o, i0, i1)) return;
+#endif
   gemm_rows_generic<Model>(A, B, C, o, i0, i1);
 }
 

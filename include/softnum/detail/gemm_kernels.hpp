@@ -1,0 +1,549 @@
+// softnum/detail/gemm_kernels.hpp - the fast kernels behind softnum::gemm (included by gemm.hpp).
+// SPDX-License-Identifier: MIT
+//
+// Every kernel here computes, for each output, exactly the sequence of roundings of
+// detail::gemm_element (the model in gemm.hpp): vectorised across output columns j, with k
+// sequential per output; only the arithmetic that carries out each rounding differs. Which model
+// each kernel covers (try_rows() picks one, or returns false for the generic path):
+//
+//  float kernel   A, B: float or Float<E<=8, M<=23> (decoded once into float panels; 8-bit by a
+//                 256-entry table). Product format: exact_product, float, or a small Float
+//                 (E <= 8, M <= 10, subnormals, ieee/fn/fnuz). Accumulator: float or a small
+//                 Float. Mode: nearest_even. Two variants, chosen per call from the data:
+//                   V1 (float lanes, 16 per vector): when every product is exact in float
+//                      (significand bits of A and B sum to <= 24 and all magnitudes lie in
+//                      [2^-60, 2^60]); float add = one rounding for a float accumulator;
+//                      a small accumulator rounds the float sum (innocuous when both operands are
+//                      in the accumulator's format: 24 >= 2p + 1, Figueroa 1995) or the
+//                      round-to-odd sum (TwoSum fix; Boldo & Melquiond 2008) otherwise.
+//                   V2 (double lanes, 8 per vector): any float-representable inputs; products
+//                      exact in double, sums made round-to-odd at 53 bits by TwoSum, then rounded
+//                      once to float, or to odd float and then to the small format.
+//  posit kernel   A, B, products and sums all Posit<N,ES> with p <= 25 (posit8, posit16, ...):
+//                 double lanes; products exact in double, sums innocuous (ROUNDING.md §3.5);
+//                 posit rounding by the bit trick at the value's fraction width. Lanes that reach
+//                 the tapered ends (fewer than 0 fraction bits: near minpos/maxpos) are flagged
+//                 and their outputs recomputed by gemm_element.
+//  fixed kernel   A, B: Fixed of at most 16 bits; accumulator Fixed<32 - F, F> with F the sum of
+//                 their fraction bits (products exact, e.g. Fixed<8,8> -> Fixed<16,16>), product
+//                 exact_product or the accumulator type: int32 lanes, exact products, saturating
+//                 (or wrapping) int32 adds, any rounding mode (nothing is ever rounded).
+//
+// Instruction sets: each SIMD kernel is compiled three times from gemm_simd.inc (AVX-512, AVX2
+// + F16C, and generic vector code for SSE2 / other targets; target attributes, no flags needed) and chosen at run time with
+// __builtin_cpu_supports; results are the same bits on each (tests run all three). Under nvcc
+// (host code of .cu files) and other compilers only the generic path exists.
+#pragma once
+
+#include <softnum/convert.hpp>
+#include <softnum/fixed.hpp>
+#include <softnum/float.hpp>
+#include <softnum/posit.hpp>
+
+#include <array>        // decode tables
+#include <cstddef>      // std::ptrdiff_t
+#include <cstdint>      // fixed-width integers
+#include <type_traits>  // std::is_same_v
+#include <vector>       // packed panels
+
+#if !defined(__CUDACC__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SOFTNUM_GEMM_NO_SIMD)
+#  define SOFTNUM_GEMM_SIMD 1
+#else
+#  define SOFTNUM_GEMM_SIMD 0
+#endif
+
+#if SOFTNUM_GEMM_SIMD && (defined(__x86_64__) || defined(__i386__))
+#  define SOFTNUM_GEMM_X86 1
+#  include <immintrin.h>
+#else
+#  define SOFTNUM_GEMM_X86 0
+#endif
+
+#if SOFTNUM_GEMM_SIMD
+
+// Vector arguments of always-inlined helpers "change the ABI" only for calls that are never made.
+#  if defined(__clang__)
+#    pragma clang diagnostic push
+#    pragma clang diagnostic ignored "-Wpsabi"
+#  elif defined(__GNUC__)
+#    pragma GCC diagnostic push
+#    pragma GCC diagnostic ignored "-Wpsabi"
+#  endif
+
+#  define SOFTNUM_GK_INLINE inline __attribute__((always_inline))
+#  define SOFTNUM_GK_NOINLINE __attribute__((noinline))
+
+namespace softnum::detail::gemm_fast {
+
+typedef float vf16 __attribute__((vector_size(64)));
+typedef std::uint32_t vu16 __attribute__((vector_size(64)));
+typedef std::int32_t vi16 __attribute__((vector_size(64)));
+typedef float vf8 __attribute__((vector_size(32)));
+typedef std::uint32_t vu8 __attribute__((vector_size(32)));
+typedef std::int32_t vi8 __attribute__((vector_size(32)));
+typedef double vd8 __attribute__((vector_size(64)));
+typedef std::uint64_t vul8 __attribute__((vector_size(64)));
+typedef std::int64_t vl8 __attribute__((vector_size(64)));
+
+template <class V>
+struct lane_of;
+template <> struct lane_of<vf16> { using type = float; static constexpr int n = 16; };
+template <> struct lane_of<vu16> { using type = std::uint32_t; static constexpr int n = 16; };
+template <> struct lane_of<vi16> { using type = std::int32_t; static constexpr int n = 16; };
+template <> struct lane_of<vf8> { using type = float; static constexpr int n = 8; };
+template <> struct lane_of<vu8> { using type = std::uint32_t; static constexpr int n = 8; };
+template <> struct lane_of<vi8> { using type = std::int32_t; static constexpr int n = 8; };
+template <> struct lane_of<vd8> { using type = double; static constexpr int n = 8; };
+template <> struct lane_of<vul8> { using type = std::uint64_t; static constexpr int n = 8; };
+template <> struct lane_of<vl8> { using type = std::int64_t; static constexpr int n = 8; };
+
+template <class VF>
+struct lanes_u;
+template <> struct lanes_u<vf16> { using type = vu16; };
+template <> struct lanes_u<vf8> { using type = vu8; };
+
+// ----- what the kernels can represent in lanes ------------------------------------------------
+
+/// A product or accumulator format held exactly in float lanes. kind 1: float (binary32, IEEE);
+/// kind 2: a small Float rounded by round_small; kind 0: not supported here.
+template <class T>
+struct lane_format {
+  static constexpr int kind = 0;
+  static constexpr bool is_binary16 = false;
+};
+template <>
+struct lane_format<float> {
+  static constexpr int kind = 1;
+  static constexpr bool is_binary16 = false;
+};
+template <class T>
+  requires FloatFormat<T>
+struct lane_format<T> {
+  using codec = typename T::codec;
+  static constexpr int E = T::exponent_bits, M = T::mantissa_bits;
+  static constexpr bool ieee_inf = T::specials == Specials::ieee && T::overflow == Overflow::infinity;
+  static constexpr bool f32 = E == 8 && M == 23 && ieee_inf && T::has_subnormals;
+  static constexpr bool small = E <= 8 && M >= 1 && M <= 10 && T::has_subnormals && T::specials != Specials::finite &&
+                                codec::emin >= -126;
+  static constexpr int kind = f32 ? 1 : (small ? 2 : 0);
+  static constexpr bool is_binary16 = E == 5 && M == 10 && ieee_inf && T::has_subnormals;
+};
+
+/// Input element types decoded exactly into float: bits = significand bits (hidden included);
+/// safe = every nonzero finite magnitude lies in [2^-60, 2^60], so products of two such values
+/// with at most 24 significand bits in all are exact normal floats.
+template <class T>
+struct float_input {
+  static constexpr bool ok = false;
+};
+template <>
+struct float_input<float> {
+  static constexpr bool ok = true;
+  static constexpr int bits = 24;
+  static constexpr bool safe = false;
+};
+template <class T>
+  requires FloatFormat<T>
+struct float_input<T> {
+  using C = typename T::codec;
+  static constexpr int M = T::mantissa_bits;
+  static constexpr bool ok = T::exponent_bits <= 8 && M <= 23 && C::emin - M >= -149 && C::emax <= 127;
+  static constexpr int bits = M + 1;
+  static constexpr bool safe = C::emin - M >= -60 && C::emax + 1 <= 60;
+};
+
+template <class T>
+float to_float_exact(const T& x) noexcept {
+  if constexpr (std::is_same_v<T, float>) {
+    return x;
+  } else if constexpr (sizeof(typename T::storage_type) == 1) {
+    static const std::array<float, 256> table = [] {
+      std::array<float, 256> t{};
+      for (unsigned b = 0; b < 256; ++b) {
+        t[b] = unpacked_to_float(T::from_bits(static_cast<typename T::storage_type>(b)).unpack());
+      }
+      return t;
+    }();
+    return table[x.bits()];
+  } else if constexpr (T::exponent_bits <= 8 && T::mantissa_bits <= 10 && T::mantissa_bits >= 1) {
+    return FloatLanes<typename T::codec>::decode(x.bits());
+  } else if constexpr (lane_format<T>::f32) {
+    return bit_cast<float>(static_cast<std::uint32_t>(x.bits()));
+  } else {
+    return unpacked_to_float(x.unpack());
+  }
+}
+
+/// Largest significand width and whether all magnitudes are in the safe range, over a panel.
+struct FloatStats {
+  int bits = 0;
+  bool safe = true;
+  void add(float x) noexcept {
+    const std::uint32_t u = bit_cast<std::uint32_t>(x) & 0x7FFFFFFFu;
+    if (u == 0 || u >= 0x7F800000u) return;  // zero, inf, NaN: exact in any product
+    const std::uint32_t field = u >> 23;
+    if (field < 127 - 60 || field >= 127 + 60) safe = false;  // also float subnormals
+    const std::uint32_t sig = (u & 0x7FFFFFu) | 0x800000u;
+    const int b = 24 - __builtin_ctz(sig);
+    bits = b > bits ? b : bits;
+  }
+};
+
+template <class P, class A>
+struct FloatPlan {
+  static constexpr bool fused = std::is_same_v<P, exact_product>;
+  using pfmt = std::conditional_t<fused, lane_format<float>, lane_format<P>>;
+  using afmt = lane_format<A>;
+  static constexpr bool same = std::is_same_v<P, A> || (pfmt::kind == 1 && afmt::kind == 1);
+  static constexpr bool ok = afmt::kind != 0 && (fused || pfmt::kind != 0);
+};
+
+template <bool Sat>
+struct FixedTag {};
+
+}  // namespace softnum::detail::gemm_fast
+
+// ----- the SIMD kernels, once per instruction set ------------------------------------------------
+#  if SOFTNUM_GEMM_X86
+namespace softnum::detail::gemm_fast {
+#    define SOFTNUM_GK_ISA 2
+#    define SOFTNUM_GK_NS avx512
+#    define SOFTNUM_GK_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,f16c")))
+#    include <softnum/detail/gemm_simd.inc>
+#    undef SOFTNUM_GK_TARGET
+#    undef SOFTNUM_GK_NS
+#    undef SOFTNUM_GK_ISA
+#    define SOFTNUM_GK_ISA 1
+#    define SOFTNUM_GK_NS avx2
+#    define SOFTNUM_GK_TARGET __attribute__((target("avx2,fma,f16c")))
+#    include <softnum/detail/gemm_simd.inc>
+#    undef SOFTNUM_GK_TARGET
+#    undef SOFTNUM_GK_NS
+#    undef SOFTNUM_GK_ISA
+}  // namespace softnum::detail::gemm_fast
+#  endif
+
+namespace softnum::detail::gemm_fast {
+#  define SOFTNUM_GK_ISA 0
+#  define SOFTNUM_GK_NS generic
+#  define SOFTNUM_GK_TARGET
+#  include <softnum/detail/gemm_simd.inc>
+#  undef SOFTNUM_GK_TARGET
+#  undef SOFTNUM_GK_NS
+#  undef SOFTNUM_GK_ISA
+}  // namespace softnum::detail::gemm_fast
+
+namespace softnum::detail::gemm_fast {
+
+/// The instruction set used: 2 AVX-512 (F, BW, DQ, VL), 1 AVX2 + FMA (+ F16C), 0 generic.
+inline int detected_isa() noexcept {
+#  if SOFTNUM_GEMM_X86
+  static const int isa = [] {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
+      return 2;
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;  // F16C with them
+    return 0;
+  }();
+  return isa;
+#  else
+  return 0;
+#  endif
+}
+
+/// Upper limit on the instruction set (tests set it to run every copy; -1: no limit).
+inline int& isa_limit() noexcept {
+  static int limit = -1;
+  return limit;
+}
+
+inline int isa() noexcept {
+  const int d = detected_isa(), l = isa_limit();
+  return l >= 0 && l < d ? l : d;
+}
+
+template <class Fn2, class Fn1, class Fn0>
+auto pick(Fn2 f2, Fn1 f1, Fn0 f0) noexcept {
+  const int i = isa();
+#  if SOFTNUM_GEMM_X86
+  return i >= 2 ? f2 : (i == 1 ? f1 : f0);
+#  else
+  (void)i;
+  (void)f2;
+  (void)f1;
+  return f0;
+#  endif
+}
+#  if SOFTNUM_GEMM_X86
+#    define SOFTNUM_GK_PICK(name, ...) pick(&avx512::name<__VA_ARGS__>, &avx2::name<__VA_ARGS__>, &generic::name<__VA_ARGS__>)
+#  else
+#    define SOFTNUM_GK_PICK(name, ...) pick(0, 0, &generic::name<__VA_ARGS__>)
+#  endif
+
+// ----- output: the accumulator value, rounded to C's type -------------------------------------
+
+/// C(i,j) from an accumulator value v (held exactly in float or double lanes): the model's
+/// pack<TC>(unpack(total)) with total = pack<A>(v) exactly, so NaN signs and -0 follow A.
+template <class A, class TC, class L>
+TC finish(L v, Round output_mode, std::uint64_t seed, std::ptrdiff_t i, std::ptrdiff_t j, std::ptrdiff_t K) noexcept {
+  const bool nan = v != v;
+  if constexpr (std::is_same_v<TC, float> || std::is_same_v<TC, double>) {
+    if (!nan) return static_cast<TC>(v);  // exact (the value of A fits float), or one RNE rounding
+  } else if constexpr (std::is_same_v<TC, A> && lane_format<A>::kind == 2 && std::is_same_v<L, float>) {
+    return TC::from_bits(FloatLanes<typename A::codec>::encode(v));  // exact; NaN: nan_bits(false)
+  }
+  const Unpacked total = unpack_any(pack_any<A>(number_traits<L>::unpack(v), Round::nearest_even, 0));
+  return pack_any<TC>(total, output_mode, gemm_word(output_mode, seed, gemm_counter(i, j), K, 3));
+}
+
+/// The starting accumulator value of output (i, j): 0, or C(i,j) rounded to A (options.accumulate).
+template <class A, class L, class TC>
+L start(const TC& c, const GemmOptions& o, std::ptrdiff_t i, std::ptrdiff_t j, std::ptrdiff_t K) noexcept {
+  if (!o.accumulate) return L{0};
+  const Unpacked u =
+      unpack_any(pack_any<A>(unpack_any(c), o.round, gemm_word(o.round, o.seed, gemm_counter(i, j), K, 2)));
+  if constexpr (std::is_same_v<L, float>) return unpacked_to_float(u);
+  else return unpacked_to_double(u);
+}
+
+// ----- the tile loop shared by all kernels ---------------------------------------------------------
+
+/// Packs A (rows x K, MR rows interleaved per k) and, per block of NR columns, B (K x NR), pads
+/// with zeros, runs the tile kernel on every MR x NR block and finishes each valid output.
+/// deca(r, k), decb(k, j): input values as lanes L; start(r, j): the initial accumulator value;
+/// kern(a, b, tile, bad): the kernel; finish(r, j, value, bad): writes C.
+template <int MR, int NR, class L, class DecA, class DecB, class Start, class Kern, class Finish>
+void run_tiles(std::ptrdiff_t rows, std::ptrdiff_t K, std::ptrdiff_t N, DecA deca, DecB decb, Start start,
+               Kern kern, Finish finish) {
+  const std::ptrdiff_t groups = (rows + MR - 1) / MR;
+  std::vector<L> ap(static_cast<std::size_t>(groups * K * MR));
+  for (std::ptrdiff_t g = 0; g < groups; ++g)
+    for (std::ptrdiff_t r = 0; r < MR; ++r) {
+      const std::ptrdiff_t row = g * MR + r;
+      for (std::ptrdiff_t k = 0; k < K; ++k) {
+        ap[static_cast<std::size_t>((g * K + k) * MR + r)] = row < rows ? deca(row, k) : L{0};
+      }
+    }
+  std::vector<L> bp(static_cast<std::size_t>(K * NR));
+  std::array<L, static_cast<std::size_t>(MR * NR)> tile{};
+  std::array<std::uint64_t, static_cast<std::size_t>(MR * NR)> bad{};
+  for (std::ptrdiff_t j0 = 0; j0 < N; j0 += NR) {
+    const std::ptrdiff_t nc = NR < N - j0 ? NR : N - j0;
+    for (std::ptrdiff_t k = 0; k < K; ++k)
+      for (std::ptrdiff_t c = 0; c < NR; ++c) bp[static_cast<std::size_t>(k * NR + c)] = c < nc ? decb(k, j0 + c) : L{0};
+    for (std::ptrdiff_t g = 0; g < groups; ++g) {
+      const std::ptrdiff_t nr = MR < rows - g * MR ? MR : rows - g * MR;
+      for (std::ptrdiff_t r = 0; r < MR; ++r)
+        for (std::ptrdiff_t c = 0; c < NR; ++c) {
+          tile[static_cast<std::size_t>(r * NR + c)] = (r < nr && c < nc) ? start(g * MR + r, j0 + c) : L{0};
+        }
+      kern(ap.data() + g * K * MR, bp.data(), tile.data(), bad.data());
+      for (std::ptrdiff_t r = 0; r < nr; ++r)
+        for (std::ptrdiff_t c = 0; c < nc; ++c) {
+          const auto t = static_cast<std::size_t>(r * NR + c);
+          finish(g * MR + r, j0 + c, tile[t], bad[t] != 0);
+        }
+    }
+  }
+}
+
+// ----- float kernel driver ------------------------------------------------------------------------
+
+template <class Model, class TA, class TB, class TC>
+bool float_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
+                const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+  using P = or_type<typename Model::product, TC>;
+  using Acc = or_type<typename Model::accumulator, TC>;
+  using Plan = FloatPlan<P, Acc>;
+  if constexpr (!(float_input<TA>::ok && float_input<TB>::ok && Plan::ok)) {
+    return false;
+  } else {
+    const std::ptrdiff_t K = A.cols, N = C.cols, rows = i1 - i0;
+    if (o.round != Round::nearest_even || K == 0) return false;
+    if (rows <= 0 || N == 0) return true;
+    // Decode this thread's rows of A once, and find out whether products are exact in float.
+    std::vector<float> a(static_cast<std::size_t>(rows * K));
+    FloatStats sa, sb;
+    for (std::ptrdiff_t r = 0; r < rows; ++r)
+      for (std::ptrdiff_t k = 0; k < K; ++k) {
+        const float x = to_float_exact(A(i0 + r, k));
+        a[static_cast<std::size_t>(r * K + k)] = x;
+        sa.add(x);
+      }
+    constexpr bool static_v1 = float_input<TA>::bits + float_input<TB>::bits <= 24 && float_input<TA>::safe &&
+                               float_input<TB>::safe;
+    bool v1 = static_v1;
+    if (!static_v1) {
+      for (std::ptrdiff_t k = 0; k < K; ++k)
+        for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(to_float_exact(B(k, j)));
+      v1 = sa.safe && sb.safe && sa.bits + sb.bits <= 24;
+    }
+    const std::ptrdiff_t chunk = o.chunk;
+    auto deca = [&](std::ptrdiff_t r, std::ptrdiff_t k) { return a[static_cast<std::size_t>(r * K + k)]; };
+    auto fin = [&](std::ptrdiff_t r, std::ptrdiff_t j, auto v, bool) {
+      C(i0 + r, j) = finish<Acc, TC>(v, o.output_round, o.seed, i0 + r, j, K);
+    };
+    if (v1) {
+      constexpr int MR = (Plan::fused && Plan::afmt::kind == 1) ? 6 : 4, NR = 32;
+      const auto tile_fn = SOFTNUM_GK_PICK(float_tile, Plan, MR);
+      run_tiles<MR, NR, float>(
+          rows, K, N, deca, [&](std::ptrdiff_t k, std::ptrdiff_t j) { return to_float_exact(B(k, j)); },
+          [&](std::ptrdiff_t r, std::ptrdiff_t j) { return start<Acc, float>(C(i0 + r, j), o, i0 + r, j, K); },
+          [&](const float* ap, const float* bp, float* tile, std::uint64_t*) { tile_fn(ap, bp, K, chunk, tile); },
+          fin);
+    } else {
+      constexpr int MR = 4, NR = 16;
+      const auto tile_fn = SOFTNUM_GK_PICK(double_tile, Plan, MR);
+      run_tiles<MR, NR, double>(
+          rows, K, N, [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<double>(deca(r, k)); },
+          [&](std::ptrdiff_t k, std::ptrdiff_t j) { return static_cast<double>(to_float_exact(B(k, j))); },
+          [&](std::ptrdiff_t r, std::ptrdiff_t j) { return start<Acc, double>(C(i0 + r, j), o, i0 + r, j, K); },
+          [&](const double* ap, const double* bp, double* tile, std::uint64_t*) { tile_fn(ap, bp, K, chunk, tile); },
+          fin);
+    }
+    return true;
+  }
+}
+
+// ----- posit kernel driver ------------------------------------------------------------------------
+
+template <class T>
+struct posit_lanes {
+  static constexpr bool ok = false;
+};
+template <int N, int ES>
+struct posit_lanes<Posit<N, ES>> {
+  using arith = PositArith<N, ES>;
+  static constexpr bool ok = arith::via_double && arith::plain && arith::exact_mul && N <= 32;
+  static double decode(Posit<N, ES> x) noexcept {
+    using C = PositCodec<N, ES>;
+    const std::uint64_t b = x.bits();
+    if (b == 0) return 0.0;
+    if (b == C::nar) return __builtin_nan("");
+    return arith::to_double(b);
+  }
+};
+
+template <class Model, class TA, class TB, class TC>
+bool posit_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
+                const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+  using P = or_type<typename Model::product, TC>;
+  using Acc = or_type<typename Model::accumulator, TC>;
+  if constexpr (!(posit_lanes<Acc>::ok && std::is_same_v<TA, Acc> && std::is_same_v<TB, Acc> &&
+                  std::is_same_v<P, Acc>)) {
+    return false;
+  } else {
+    const std::ptrdiff_t K = A.cols, N = C.cols, rows = i1 - i0;
+    if (o.round != Round::nearest_even || K == 0) return false;
+    if (rows <= 0 || N == 0) return true;
+    constexpr int MR = 4, NR = 16;
+    constexpr int PN = Acc::codec::n, PES = Acc::codec::es;
+    const auto tile_fn = SOFTNUM_GK_PICK(posit_tile, PN, PES, MR);
+    const std::ptrdiff_t chunk = o.chunk;
+    run_tiles<MR, NR, double>(
+        rows, K, N, [&](std::ptrdiff_t r, std::ptrdiff_t k) { return posit_lanes<Acc>::decode(A(i0 + r, k)); },
+        [&](std::ptrdiff_t k, std::ptrdiff_t j) { return posit_lanes<Acc>::decode(B(k, j)); },
+        [&](std::ptrdiff_t r, std::ptrdiff_t j) {
+          return o.accumulate ? posit_lanes<Acc>::decode(pack_any<Acc>(
+                                    unpack_any(C(i0 + r, j)), o.round,
+                                    gemm_word(o.round, o.seed, gemm_counter(i0 + r, j), K, 2)))
+                              : 0.0;
+        },
+        [&](const double* ap, const double* bp, double* tile, std::uint64_t* bad) {
+          tile_fn(ap, bp, K, chunk, tile, bad);
+        },
+        [&](std::ptrdiff_t r, std::ptrdiff_t j, double v, bool bad) {
+          const std::ptrdiff_t i = i0 + r;
+          if (bad) {  // a rounding reached the tapered ends: the reference computes this output
+            C(i, j) = gemm_element<Model>(&A(i, 0), A.col_stride, &B(0, j), B.row_stride, K, C(i, j), i, j, o.round,
+                                          o.output_round, o.seed, o.chunk, o.accumulate);
+            return;
+          }
+          const Acc total = Acc::from_bits(static_cast<typename Acc::storage_type>(
+              v != v ? Acc::codec::nar : PositArith<PN, PES>::from_double(v)));
+          if constexpr (std::is_same_v<TC, Acc>) {
+            C(i, j) = total;
+          } else {
+            C(i, j) = pack_any<TC>(unpack_any(total), o.output_round,
+                                   gemm_word(o.output_round, o.seed, gemm_counter(i, j), K, 3));
+          }
+        });
+    return true;
+  }
+}
+
+// ----- fixed-point kernel driver -------------------------------------------------------------------
+
+template <class TA, class TB, class P, class Acc>
+constexpr bool fixed_plan() {
+  if constexpr (FixedFormat<TA> && FixedFormat<TB> && FixedFormat<Acc>) {
+    return TA::width <= 16 && TB::width <= 16 && Acc::width == 32 &&
+           Acc::fraction_bits == TA::fraction_bits + TB::fraction_bits &&
+           (std::is_same_v<P, exact_product> || std::is_same_v<P, Acc>);
+  } else {
+    return false;
+  }
+}
+
+template <class Model, class TA, class TB, class TC>
+bool fixed_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
+                const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+  using P = or_type<typename Model::product, TC>;
+  using Acc = or_type<typename Model::accumulator, TC>;
+  if constexpr (!fixed_plan<TA, TB, P, Acc>()) {
+    return false;
+  } else {
+    // Products are exact and so are sums before the overflow policy: no mode ever rounds here,
+    // so every mode (stochastic included) gives the same bits.
+    const std::ptrdiff_t K = A.cols, N = C.cols, rows = i1 - i0;
+    if (K == 0) return false;
+    if (rows <= 0 || N == 0) return true;
+    constexpr int MR = 4, NR = 32;
+    constexpr bool sat = Acc::overflow == FixedOverflow::saturate;
+    const auto tile_fn = SOFTNUM_GK_PICK(fixed_tile, sat, MR);
+    const std::ptrdiff_t chunk = o.chunk;
+    run_tiles<MR, NR, std::int32_t>(
+        rows, K, N, [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<std::int32_t>(A(i0 + r, k).raw()); },
+        [&](std::ptrdiff_t k, std::ptrdiff_t j) { return static_cast<std::int32_t>(B(k, j).raw()); },
+        [&](std::ptrdiff_t r, std::ptrdiff_t j) {
+          return o.accumulate ? static_cast<std::int32_t>(
+                                    pack_any<Acc>(unpack_any(C(i0 + r, j)), o.round,
+                                                  gemm_word(o.round, o.seed, gemm_counter(i0 + r, j), K, 2))
+                                        .raw())
+                              : std::int32_t{0};
+        },
+        [&](const std::int32_t* ap, const std::int32_t* bp, std::int32_t* tile, std::uint64_t*) {
+          tile_fn(ap, bp, K, chunk, tile);
+        },
+        [&](std::ptrdiff_t r, std::ptrdiff_t j, std::int32_t v, bool) {
+          const Acc total = Acc::from_raw(static_cast<typename Acc::raw_type>(v));
+          if constexpr (std::is_same_v<TC, Acc>) {
+            C(i0 + r, j) = total;
+          } else {
+            C(i0 + r, j) = pack_any<TC>(unpack_any(total), o.output_round,
+                                        gemm_word(o.output_round, o.seed, gemm_counter(i0 + r, j), K, 3));
+          }
+        });
+    return true;
+  }
+}
+
+/// Rows [i0, i1) of C by the fastest kernel for the model and types; false: none applies.
+template <class Model, class TA, class TB, class TC>
+bool try_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
+              const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+  return float_rows<Model>(A, B, C, o, i0, i1) || posit_rows<Model>(A, B, C, o, i0, i1) ||
+         fixed_rows<Model>(A, B, C, o, i0, i1);
+}
+
+}  // namespace softnum::detail::gemm_fast
+
+#  if defined(__clang__)
+#    pragma clang diagnostic pop
+#  elif defined(__GNUC__)
+#    pragma GCC diagnostic pop
+#  endif
+
+#endif  // SOFTNUM_GEMM_SIMD
