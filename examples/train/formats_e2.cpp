@@ -1,0 +1,11 @@
+// softnum_train: e2m<M> formats (one translation unit per exponent width keeps rebuilds and
+// parallel builds small).
+#include "formats_small.hpp"
+
+namespace train {
+
+void register_e2_formats(std::vector<Format>& out) {
+  impl::register_e<2>(out, std::make_integer_sequence<int, kMaxM + 1>{});
+}
+
+}  // namespace train

@@ -1,0 +1,29 @@
+// softnum_train: the e<E>m<M> family, Float<E, M> with IEEE semantics (subnormals, inf, NaN),
+// for kMinE <= E <= kMaxE, 1 <= M <= kMaxM and E + M <= kMaxEM (at most 16 bits).
+#pragma once
+
+#include "format_impl.hpp"
+
+#include <string>
+#include <utility>
+
+namespace train {
+
+inline constexpr int kMinE = 2, kMaxE = 8, kMaxM = 10, kMaxEM = 15;
+
+namespace impl {
+
+template <int E, int... Ms>
+void register_e(std::vector<Format>& out, std::integer_sequence<int, Ms...>) {
+  auto one = [&out]<int M>() {
+    if constexpr (M >= 1 && E + M <= kMaxEM) {
+      out.push_back(make_format<softnum::Float<E, M>>("e" + std::to_string(E) + "m" + std::to_string(M),
+                                                      "Float<" + std::to_string(E) + ", " + std::to_string(M) + ">",
+                                                      Family::floating, 1 + E + M));
+    }
+  };
+  (one.template operator()<Ms>(), ...);
+}
+
+}  // namespace impl
+}  // namespace train
