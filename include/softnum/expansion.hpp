@@ -15,7 +15,7 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t, std::uint64_t
 #include <limits>       // std::numeric_limits
-#include <type_traits>  // std::is_constant_evaluated
+#include <type_traits>  // std::false_type
 
 namespace softnum {
 
@@ -92,7 +92,7 @@ struct native_expansion_base {
   SOFTNUM_HOST_DEVICE static constexpr T soft(B x) noexcept { return bit_cast<T>(x.bits()); }
   SOFTNUM_HOST_DEVICE static constexpr B hard(T x) noexcept { return B::from_bits(bit_cast<bits_type>(x)); }
   SOFTNUM_HOST_DEVICE static constexpr T fma(T a, T b, T c) noexcept {
-    if (std::is_constant_evaluated()) return soft(softnum::fma(hard(a), hard(b), hard(c)));
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return soft(softnum::fma(hard(a), hard(b), hard(c)));
 #if defined(__CUDA_ARCH__)
     return ::fma(a, b, c);
 #else
@@ -100,7 +100,7 @@ struct native_expansion_base {
 #endif
   }
   SOFTNUM_HOST_DEVICE static constexpr T sqrt(T a) noexcept {
-    if (std::is_constant_evaluated()) return soft(softnum::sqrt(hard(a)));
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return soft(softnum::sqrt(hard(a)));
 #if defined(__CUDA_ARCH__)
     return ::sqrt(a);
 #else
@@ -430,7 +430,12 @@ class Expansion {
       if (!detail::finite(x[0])) x[1] = T{};
     } else {
       detail::renormalize(e, x);
-      if (!detail::finite(x[0])) clear_low();
+      if (!detail::finite(x[0])) {  // the sum overflows: T's plain sum says how
+        T sum = t0;
+        ((sum = sum + ts), ...);
+        x[0] = sum;
+        clear_low();
+      }
     }
   }
 
@@ -513,23 +518,39 @@ class Expansion {
   SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(const Expansion& a, T b) noexcept { return mul_fp(a, b); }
   SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(T a, const Expansion& b) noexcept { return mul_fp(b, a); }
   SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(const Expansion& a, const Expansion& b) noexcept {
-    return div(a, b);
+    return quotient(a, b);
   }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(const Expansion& a, T b) noexcept { return div_fp(a, b); }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(const Expansion& a, T b) noexcept {
+    if (tiny(a.x[0])) return quotient(a, Expansion(b));  // rare: rescaled, see quotient
+    const Expansion r = div_fp(a, b);
+    if (!detail::finite(r.x[0])) return retry_near_overflow(r, a, Expansion(b));
+    return r;
+  }
   SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(T a, const Expansion& b) noexcept {
-    return div(Expansion(a), b);
+    return quotient(Expansion(a), b);
   }
   SOFTNUM_HOST_DEVICE constexpr Expansion& operator+=(const Expansion& b) noexcept { return *this = add(*this, b); }
   SOFTNUM_HOST_DEVICE constexpr Expansion& operator-=(const Expansion& b) noexcept { return *this = add(*this, -b); }
   SOFTNUM_HOST_DEVICE constexpr Expansion& operator*=(const Expansion& b) noexcept { return *this = mul(*this, b); }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator/=(const Expansion& b) noexcept { return *this = div(*this, b); }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator/=(const Expansion& b) noexcept { return *this = *this / b; }
   SOFTNUM_HOST_DEVICE constexpr Expansion& operator+=(T b) noexcept { return *this = add_fp(*this, b); }
   SOFTNUM_HOST_DEVICE constexpr Expansion& operator-=(T b) noexcept { return *this = add_fp(*this, -b); }
   SOFTNUM_HOST_DEVICE constexpr Expansion& operator*=(T b) noexcept { return *this = mul_fp(*this, b); }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator/=(T b) noexcept { return *this = div_fp(*this, b); }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator/=(T b) noexcept { return *this = *this / b; }
 
   /// Square root (found by ADL). sqrt of a negative value is NaN, of -0 is -0.
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion sqrt(const Expansion& a) noexcept { return root(a); }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion sqrt(const Expansion& a) noexcept {
+    // N > 2 always works near 1: its Newton iteration squares 1/sqrt(a), whose low components
+    // would underflow for large a.
+    if ((N > 2 || tiny(a.x[0])) && a.x[0] > T{} && detail::finite(a.x[0])) {
+      // Rare: below 2^(emin + N p) the remainder a - s^2 underflows and the correction would be
+      // worse than T's own square root. sqrt(a 2^2k) 2^-k is the same value, computed where
+      // nothing underflows; scaling back rounds only components that are subnormal anyway.
+      const int k = -(exponent(a.x[0]) / 2);
+      return scaled(root(scaled(a, 2 * k)), -k);
+    }
+    return root(a);
+  }
 
   // Comparisons: by the exact values; NaN is unordered. N = 2: lexicographic on normalised
   // components (x[0] = RN(value) is monotone in the value); N > 2: the sign of the difference.
@@ -552,6 +573,55 @@ class Expansion {
   }
 
  private:
+  /// 2^e in T (emin - p < e <= emax).
+  SOFTNUM_HOST_DEVICE static constexpr T pow2(int e) noexcept {
+    return B::from_unpacked(detail::Unpacked{detail::Kind::finite, false, e, 1}, Round::nearest_even);
+  }
+  /// Below this magnitude / and sqrt rescale their operands (and * loses low bits).
+  static constexpr T tiny_limit = pow2(B::emin + N * B::p < B::emax ? B::emin + N * B::p : B::emax);
+  SOFTNUM_HOST_DEVICE static constexpr bool tiny(T v) noexcept {
+    return detail::magnitude(v) < tiny_limit && v != T{};
+  }
+  /// Exponent of the leading bit of a finite nonzero v.
+  SOFTNUM_HOST_DEVICE static constexpr int exponent(T v) noexcept {
+    const detail::Unpacked w = B::unpack(v);
+    return w.exp + detail::bit_width(w.sig) - 1;
+  }
+  /// a * 2^k, component by component, in steps T can represent.
+  SOFTNUM_HOST_DEVICE static constexpr Expansion scaled(Expansion a, int k) noexcept {
+    constexpr int step = B::emax - 1 < 1 - B::emin ? B::emax - 1 : 1 - B::emin;
+    while (k != 0) {
+      const int s = k > step ? step : (k < -step ? -step : k);
+      const T f = pow2(s);
+      for (int i = 0; i < N; ++i) a.x[i] = a.x[i] * f;
+      k -= s;
+    }
+    return a;
+  }
+  /// a / b; a dividend below tiny_limit is first scaled up together with b (the quotient is the
+  /// same): otherwise the remainder a - q b underflows and the correction can be worse than T's
+  /// own quotient.
+  SOFTNUM_HOST_DEVICE static constexpr Expansion quotient(const Expansion& a, const Expansion& b) noexcept {
+    if (tiny(a.x[0]) && detail::finite(b.x[0]) && b.x[0] != T{}) {
+      int k = -exponent(a.x[0]);
+      const int room = B::emax - 2 - exponent(b.x[0]);  // keep b finite
+      k = k < room ? k : room;
+      if (k > 0) return div(scaled(a, k), scaled(b, k));
+    }
+    const Expansion r = div(a, b);
+    if (!detail::finite(r.x[0])) return retry_near_overflow(r, a, b);
+    return r;
+  }
+  /// A dividend within a few ulps of overflow makes q b overflow although q is finite: divide
+  /// a / 4 by b / 4 instead (rare; b / 4 is exact unless b is tiny, and then q overflows anyway).
+  SOFTNUM_HOST_DEVICE static constexpr Expansion retry_near_overflow(const Expansion& r, const Expansion& a,
+                                                                     const Expansion& b) noexcept {
+    if (!detail::finite(a.x[0]) || !detail::finite(b.x[0]) || b.x[0] == T{} || exponent(a.x[0]) < B::emax - 1) {
+      return r;
+    }
+    return div(scaled(a, -2), scaled(b, -2));
+  }
+
   SOFTNUM_HOST_DEVICE constexpr void clear_low() noexcept {
     for (int i = 1; i < N; ++i) x[i] = T{};
   }
@@ -560,7 +630,8 @@ class Expansion {
   /// gives for the leading components (`lead`: their plain sum, product, ...), zeros below.
   SOFTNUM_HOST_DEVICE static constexpr bool special(T s) noexcept { return !(detail::finite(s) && s != T{}); }
   SOFTNUM_HOST_DEVICE static constexpr Expansion lead_only(T lead, T computed) noexcept {
-    if (!detail::finite(lead) || lead == T{}) return Expansion(lead);
+    if (!detail::finite(lead) || (lead == T{} && computed == computed)) return Expansion(lead);
+    if (lead == T{}) return Expansion(computed);  // cancelling heads, overflow below: NaN
     // A finite leading result: the result overflowed in a later step (or is an exact zero).
     // Overflow may have met an infinity of the other sign on the way (NaN): overflow as T does.
     if (!(computed == computed)) {
@@ -589,7 +660,14 @@ class Expansion {
             j == N || (i < N && detail::magnitude(a.x[i]) >= detail::magnitude(b.x[j]));
         e[k] = take_a ? a.x[i++] : b.x[j++];
       }
-      return finish(e, a.x[0] + b.x[0]);
+      const Expansion r = finish(e, a.x[0] + b.x[0], true);
+      // Operands near T's largest value can overflow a partial sum of the renormalisation
+      // although the sum is finite: add a / 4 and b / 4 instead (exact), and scale back.
+      if (!detail::finite(r.x[0]) && detail::finite(a.x[0]) && detail::finite(b.x[0]) &&
+          ((a.x[0] != T{} && exponent(a.x[0]) >= B::emax - 1) || (b.x[0] != T{} && exponent(b.x[0]) >= B::emax - 1))) {
+        return scaled(add(scaled(a, -2), scaled(b, -2)), 2);
+      }
+      return r;
     }
   }
 
@@ -613,7 +691,7 @@ class Expansion {
           e[k] = a.x[i++];
         }
       }
-      return finish(e, a.x[0] + b);
+      return finish(e, a.x[0] + b, true);
     }
   }
 
@@ -700,6 +778,8 @@ class Expansion {
       T q[size_n + 1] = {q0};
       Expansion rem = add(a, -mul_fp(b, q0));
       for (int k = 1; k <= N; ++k) {
+        // q b overflowing near T's largest value: report it; operator/ retries scaled down.
+        if (!detail::finite(rem.x[0])) return Expansion(rem.x[0] - rem.x[0]);
         q[k] = rem.x[0] / b.x[0];
         if (k < N) rem = add(rem, -mul_fp(b, q[k]));
       }
@@ -727,6 +807,7 @@ class Expansion {
       T q[size_n + 1] = {q0};
       Expansion rem = add(a, -of(two_prod(q0, b)));
       for (int k = 1; k <= N; ++k) {
+        if (!detail::finite(rem.x[0])) return Expansion(rem.x[0] - rem.x[0]);
         q[k] = rem.x[0] / b;
         if (k < N) rem = add(rem, -of(two_prod(q[k], b)));
       }
@@ -773,7 +854,19 @@ class Expansion {
   /// Renormalises the terms of an N >= 3 result; `lead` is T's plain result of the leading
   /// components, used when the result is not a nonzero finite number.
   template <std::size_t M>
-  SOFTNUM_HOST_DEVICE static constexpr Expansion finish(T (&e)[M], T lead) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Expansion finish(T (&e)[M], T lead, bool sorted = false) noexcept {
+    if (!sorted) {
+      // Partial products listed by order are sorted only while the inputs' components are
+      // evenly spaced; with gaps (x = 1 + 2^-200) a low-order term can exceed a higher-order
+      // one, and the truncating renormalisation must see the large terms first.
+      for (int i = 1; i < static_cast<int>(M); ++i) {
+        const T v = e[i];
+        const T m = detail::magnitude(v);
+        int j = i - 1;
+        for (; j >= 0 && detail::magnitude(e[j]) < m; --j) e[j + 1] = e[j];
+        e[j + 1] = v;
+      }
+    }
     Expansion r;
     detail::renormalize(e, r.x);
     if (special(r.x[0])) return lead_only(lead, r.x[0]);
