@@ -814,3 +814,67 @@ TEST_CASE("GEMM-style accumulation in Expansion<binary16, 2>", "[expansion][accu
   CHECK(std::fabs(got - exact) <= exact * 0x1p-19);
   CHECK(std::fabs(static_cast<double>(plain) - exact) > exact * 0x1p-10);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Printing: the exact sum's digits, checked against MPFR's correctly rounded digits.
+TEMPLATE_TEST_CASE("printing gives the exact sum's digits", "[expansion][io]", (Expansion<double, 2>),
+                   (Expansion<double, 4>), (Expansion<binary16, 2>)) {
+  using E = TestType;
+  Gen<E> g(21);
+  Mp v(4000), t(4000);
+  long bad = 0;
+  std::string first;
+  for (long i = 0; i < samples(20000); ++i) {
+    E a = g.value(g.uniform(std::max(-60, BaseInfo<typename E::value_type>::emin),
+                            std::min(60, BaseInfo<typename E::value_type>::emax - 1)));
+    if (to_double_exact(a.x[0]) == 0) continue;
+    const int n = g.uniform(1, 80);
+    to_mp(v.v, a, t.v);
+    mpfr_exp_t e10 = 0;
+    char* ds = mpfr_get_str(nullptr, &e10, 10, static_cast<std::size_t>(n), v.v, MPFR_RNDN);
+    std::string want(ds);
+    mpfr_free_str(ds);
+    const bool neg = want[0] == '-';
+    if (neg) want.erase(0, 1);
+    // Our string: strip sign, point, exponent; compare digits and decimal exponent.
+    const std::string got_s = to_string(a, n);
+    std::string got_digits;
+    long got_exp = 0;
+    const std::size_t epos = got_s.find('e');
+    const std::string mant = got_s.substr(0, epos);
+    if (epos != std::string::npos) got_exp = std::stol(got_s.substr(epos + 1));
+    long point = -1, lead_zeros = 0;
+    bool seen = false;
+    for (char ch : mant) {
+      if (ch == '-') continue;
+      if (ch == '.') {
+        point = static_cast<long>(got_digits.size()) + lead_zeros;
+        continue;
+      }
+      if (!seen && ch == '0' && epos == std::string::npos) {
+        ++lead_zeros;
+        continue;
+      }
+      seen = true;
+      got_digits.push_back(ch);
+    }
+    if (point < 0) point = static_cast<long>(got_digits.size()) + lead_zeros;
+    const long got_e10 = epos != std::string::npos ? got_exp + 1 : point - lead_zeros;
+    if (got_digits != want || got_e10 != static_cast<long>(e10) || (got_s[0] == '-') != neg) {
+      if (bad++ == 0) first = got_s + " vs 0." + want + "e" + std::to_string(e10);
+    }
+  }
+  INFO(first);
+  CHECK(bad == 0);
+  std::ostringstream os;
+  os << double_double(1.0) / 3.0;
+  CHECK(os.str() == "0.333333333333333333333333333333332");
+  CHECK(to_string(double_double(0.1)) == "0.100000000000000005551115123125783");
+  CHECK(to_string(-quad_double(0.0)) == "-0");
+  CHECK(to_string(std::numeric_limits<double_double>::infinity()) == "inf");
+  const auto r = from_string<double_double>("0.1");
+  REQUIRE(r.ok());
+  CHECK(r.value.x[0] == 0.1);
+  CHECK(r.value.x[1] == -5.551115123125783e-18);
+  CHECK(!from_string<quad_double>("0.1x").ok());
+}
