@@ -72,6 +72,14 @@
 
 #  define SOFTNUM_GK_INLINE inline __attribute__((always_inline))
 #  define SOFTNUM_GK_NOINLINE __attribute__((noinline))
+// A bit cast between vector types (a macro: no function that returns a vector is ever emitted).
+#  define SOFTNUM_GK_CAST(T, x) __builtin_bit_cast(T, x)
+// Every lane x: x - (+0) is x in every case (-0 and NaN included) and compiles to one broadcast
+// (x + 0 would turn -0 into +0).
+#  define SOFTNUM_GK_SPLAT(V, x) ((x) - V{})
+// m ? a : b per lane, m a comparison mask (all ones or all zeros) of the same size as a and b.
+#  define SOFTNUM_GK_SELECT(m, a, b) \
+    ((SOFTNUM_GK_CAST(__typeof__(a), m) & (a)) | (~SOFTNUM_GK_CAST(__typeof__(a), m) & (b)))
 
 namespace softnum::detail::gemm_fast {
 
@@ -284,6 +292,12 @@ auto pick(Fn2 f2, Fn1 f1, Fn0 f0) noexcept {
 
 // ----- output: the accumulator value, rounded to C's type -------------------------------------
 
+template <class L>
+bool signbit_of(L v) noexcept {
+  if constexpr (sizeof(L) == 4) return (bit_cast<std::uint32_t>(v) >> 31) != 0;
+  else return (bit_cast<std::uint64_t>(v) >> 63) != 0;
+}
+
 /// C(i,j) from an accumulator value v (held exactly in float or double lanes): the model's
 /// pack<TC>(unpack(total)) with total = pack<A>(v) exactly, so NaN signs and -0 follow A.
 template <class A, class TC, class L>
@@ -292,9 +306,17 @@ TC finish(L v, Round output_mode, std::uint64_t seed, std::ptrdiff_t i, std::ptr
   if constexpr (std::is_same_v<TC, float> || std::is_same_v<TC, double>) {
     if (!nan) return static_cast<TC>(v);  // exact (the value of A fits float), or one RNE rounding
   } else if constexpr (std::is_same_v<TC, A> && lane_format<A>::kind == 2 && std::is_same_v<L, float>) {
-    return TC::from_bits(FloatLanes<typename A::codec>::encode(v));  // exact; NaN: nan_bits(false)
+    if (!nan) return TC::from_bits(FloatLanes<typename A::codec>::encode(v));  // exact
   }
-  const Unpacked total = unpack_any(pack_any<A>(number_traits<L>::unpack(v), Round::nearest_even, 0));
+  // A NaN of the model is positive (exact_add, exact_mul), except the NaN that overflow or an
+  // infinity gives an Overflow::nan format, which keeps the sign: round_small makes the lanes
+  // carry exactly that sign. Other NaN signs in lanes are whatever the hardware made.
+  bool nan_sign = false;
+  if constexpr (lane_format<A>::kind == 2) {
+    if constexpr (A::overflow == Overflow::nan) nan_sign = nan && signbit_of(v);
+  }
+  const Unpacked exact = nan ? make_special(Kind::nan, nan_sign) : number_traits<L>::unpack(v);
+  const Unpacked total = unpack_any(pack_any<A>(exact, Round::nearest_even, 0));
   return pack_any<TC>(total, output_mode, gemm_word(output_mode, seed, gemm_counter(i, j), K, 3));
 }
 
