@@ -1,6 +1,7 @@
 # cmake -DEXE=<program> -DARGS=<;-list> -DWORK=<dir> -P same_csv.cmake
-# Two runs with the same seed, on 1 and on 2 threads, must write identical CSV files except for
+# ARGS is |-separated. Two runs with the same seed, on 1 and on 2 threads, must write identical CSV files except for
 # the timing column (seconds).
+string(REPLACE "|" ";" ARGS "${ARGS}")
 file(MAKE_DIRECTORY "${WORK}")
 foreach(t 1 2)
   execute_process(COMMAND ${EXE} ${ARGS} --threads ${t} --csv "${WORK}/run${t}.csv"
