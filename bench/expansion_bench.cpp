@@ -106,7 +106,78 @@ void bm(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kLen));
 }
 
+// The same loops compiled for a CPU with fma (x86-64-v3): softnum's products use fma, which a
+// baseline x86-64 build reaches only through libm's fma() call; QD's default build uses
+// Dekker's splitting and does not depend on it. Registered only when the CPU has fma.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#  define SOFTNUM_BENCH_FMA 1
+template <class V, class Op>
+__attribute__((target("fma"))) void bm_fma(benchmark::State& state) {
+  std::mt19937_64 rng(42);
+  std::vector<V> a(kLen), b(kLen), c(kLen);
+  for (std::size_t i = 0; i < kLen; ++i) {
+    a[i] = make<V>(rng);
+    b[i] = make<V>(rng);
+  }
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < kLen; ++i) c[i] = Op::apply(a[i], b[i]);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kLen));
+}
+
+template <class V, class Op>
+void add_fma(const char* name) {
+  benchmark::RegisterBenchmark(name, bm_fma<V, Op>);
+}
+
+const bool fma_registered = [] {
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports("fma")) return false;
+  add_fma<double_double, Add>("bm_fma<double_double, Add>");
+  add_fma<dd_real, Add>("bm_fma<dd_real, Add>");
+  add_fma<dd_real, IeeeAdd>("bm_fma<dd_real, IeeeAdd>");
+  add_fma<double_double, Mul>("bm_fma<double_double, Mul>");
+  add_fma<dd_real, Mul>("bm_fma<dd_real, Mul>");
+  add_fma<double_double, Div>("bm_fma<double_double, Div>");
+  add_fma<dd_real, Div>("bm_fma<dd_real, Div>");
+  add_fma<double_double, Sqrt>("bm_fma<double_double, Sqrt>");
+  add_fma<dd_real, Sqrt>("bm_fma<dd_real, Sqrt>");
+  add_fma<quad_double, Add>("bm_fma<quad_double, Add>");
+  add_fma<qd_real, Add>("bm_fma<qd_real, Add>");
+  add_fma<quad_double, Mul>("bm_fma<quad_double, Mul>");
+  add_fma<qd_real, Mul>("bm_fma<qd_real, Mul>");
+  add_fma<quad_double, Div>("bm_fma<quad_double, Div>");
+  add_fma<qd_real, Div>("bm_fma<qd_real, Div>");
+  add_fma<quad_double, Sqrt>("bm_fma<quad_double, Sqrt>");
+  add_fma<qd_real, Sqrt>("bm_fma<qd_real, Sqrt>");
+  return true;
+}();
+#endif
+
+/// Latency: one dependent chain of additions (a running sum, as a GEMM accumulator does).
+template <class V, class Op>
+void bm_chain(benchmark::State& state) {
+  std::mt19937_64 rng(42);
+  std::vector<V> a(kLen);
+  for (std::size_t i = 0; i < kLen; ++i) a[i] = make<V>(rng);
+  for (auto _ : state) {
+    V acc = a[0];
+    for (std::size_t i = 1; i < kLen; ++i) acc = Op::apply(acc, a[i]);
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kLen - 1));
+}
+
 }  // namespace
+
+BENCHMARK_TEMPLATE(bm_chain, double_double, Add);
+BENCHMARK_TEMPLATE(bm_chain, dd_real, Add);
+BENCHMARK_TEMPLATE(bm_chain, dd_real, IeeeAdd);
+BENCHMARK_TEMPLATE(bm_chain, quad_double, Add);
+BENCHMARK_TEMPLATE(bm_chain, qd_real, Add);
+BENCHMARK_TEMPLATE(bm_chain, qd_real, IeeeAdd);
 
 BENCHMARK_TEMPLATE(bm, double_double, Add);
 BENCHMARK_TEMPLATE(bm, dd_real, Add);

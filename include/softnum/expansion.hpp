@@ -15,7 +15,7 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t, std::uint64_t
 #include <limits>       // std::numeric_limits
-#include <type_traits>  // std::false_type
+#include <type_traits>  // std::false_type, std::is_floating_point_v
 
 namespace softnum {
 
@@ -573,6 +573,15 @@ class Expansion {
   }
 
  private:
+  /// What T's arithmetic makes of a positive overflow: +inf, NaN or its largest value.
+  SOFTNUM_HOST_DEVICE static constexpr T make_overflow() noexcept {
+    if constexpr (std::is_floating_point_v<T>) {
+      return std::numeric_limits<T>::infinity();  // GCC does not fold max + max in constexpr
+    } else {
+      return std::numeric_limits<T>::max() + std::numeric_limits<T>::max();
+    }
+  }
+  static constexpr T overflow_value = make_overflow();
   /// 2^e in T (emin - p < e <= emax).
   SOFTNUM_HOST_DEVICE static constexpr T pow2(int e) noexcept {
     return B::from_unpacked(detail::Unpacked{detail::Kind::finite, false, e, 1}, Round::nearest_even);
@@ -634,11 +643,29 @@ class Expansion {
     if (lead == T{}) return Expansion(computed);  // cancelling heads, overflow below: NaN
     // A finite leading result: the result overflowed in a later step (or is an exact zero).
     // Overflow may have met an infinity of the other sign on the way (NaN): overflow as T does.
-    if (!(computed == computed)) {
-      const T big = std::numeric_limits<T>::max();
-      return Expansion(lead < T{} ? -(big + big) : big + big);
-    }
+    if (!(computed == computed)) return Expansion(lead < T{} ? -overflow_value : overflow_value);
     return Expansion(computed);
+  }
+
+  /// The result z of an N = 2 algorithm, or, when its leading word is not a nonzero finite
+  /// number, lead_only(lead, z.value), written with selects only, so that loops over arrays of
+  /// expansions vectorise.
+  SOFTNUM_HOST_DEVICE static constexpr Expansion settle(T lead, const Eft<T>& z) noexcept {
+    // Every comparison is evaluated unconditionally: a conditional (possibly trapping) FP
+    // comparison is control flow that keeps compilers from vectorising the caller's loop.
+    const T c = z.value;
+    const bool lead_negative = lead < T{};
+    const bool c_nan = !(c == c);
+    const bool lead_finite = lead - lead == T{};
+    const bool c_finite = c - c == T{};
+    const T overflow = lead_negative ? -overflow_value : overflow_value;
+    T r0 = c_nan ? overflow : c;      // NaN from a finite lead: an overflow met an opposite inf
+    r0 = lead_finite ? r0 : lead;     // inf / NaN leading result: as T's own operation gives it
+    Expansion r;
+    // Zeros take the sign T's own operation gives (r0 == lead otherwise means the same value).
+    r.x[0] = r0 == lead ? lead : r0;
+    r.x[1] = c_finite ? z.error : T{};  // nothing below an infinity or a NaN
+    return r;
   }
 
   // N = 2: the double-word algorithms (JMP 2017). --------------------------------------------
@@ -649,8 +676,7 @@ class Expansion {
       const Eft<T> t = two_sum(a.x[1], b.x[1]);
       const Eft<T> v = fast_two_sum(s.value, s.error + t.value);
       const Eft<T> z = fast_two_sum(v.value, t.error + v.error);
-      if (special(z.value)) return lead_only(s.value, z.value);
-      return pair(z);
+      return settle(s.value, z);
     } else {
       // Merge by decreasing magnitude (both are sorted), then renormalise.
       T e[2 * size_n] = {};
@@ -676,8 +702,7 @@ class Expansion {
       // DWPlusFP (JMP Alg. 4): TwoSum, one addition, Fast2Sum (10 operations).
       const Eft<T> s = two_sum(a.x[0], b);
       const Eft<T> z = fast_two_sum(s.value, a.x[1] + s.error);
-      if (special(z.value)) return lead_only(s.value, z.value);
-      return pair(z);
+      return settle(s.value, z);
     } else {
       T e[size_n + 1] = {};
       int i = 0;
@@ -703,8 +728,7 @@ class Expansion {
       const T tl1 = B::fma(a.x[0], b.x[1], tl0);
       const T cl2 = B::fma(a.x[1], b.x[0], tl1);
       const Eft<T> z = fast_two_sum(c.value, c.error + cl2);
-      if (special(z.value)) return lead_only(c.value, z.value);
-      return pair(z);
+      return settle(c.value, z);
     } else {
       // Partial products by order k = i + j: exact (TwoProd) for k < N, plain for k = N, the
       // rest dropped; listed by order, then renormalised.
@@ -741,8 +765,7 @@ class Expansion {
       const Eft<T> c = two_prod(a.x[0], b);
       const T cl3 = B::fma(a.x[1], b, c.error);
       const Eft<T> z = fast_two_sum(c.value, cl3);
-      if (special(z.value)) return lead_only(c.value, z.value);
-      return pair(z);
+      return settle(c.value, z);
     } else {
       T e[2 * size_n] = {};
       for (int i = 0; i < N; ++i) {
@@ -769,8 +792,7 @@ class Expansion {
       const T delta = pi_h + delta_l;
       const T tl = delta / b.x[0];
       const Eft<T> z = fast_two_sum(th, tl);
-      if (special(z.value)) return lead_only(th, z.value);
-      return pair(z);
+      return settle(th, z);
     } else {
       // Long division (as QD): N + 1 quotient digits q_k = RN(r_0 / b_0), r -= q_k b.
       const T q0 = a.x[0] / b.x[0];
@@ -799,8 +821,7 @@ class Expansion {
       const T delta = delta_t + a.x[1];
       const T tl = delta / b;
       const Eft<T> z = fast_two_sum(th, tl);
-      if (special(z.value)) return lead_only(th, z.value);
-      return pair(z);
+      return settle(th, z);
     } else {
       const T q0 = a.x[0] / b;
       if (special(q0)) return Expansion(q0);
@@ -824,8 +845,7 @@ class Expansion {
       const T rho2 = a.x[1] + rho1;
       const T sl = rho2 / (s0 + s0);
       const Eft<T> z = fast_two_sum(s0, sl);
-      if (special(z.value)) return lead_only(s0, z.value);
-      return pair(z);
+      return settle(s0, z);
     } else {
       // Newton for 1/sqrt (no division): r += r (1/2 - (a/2) r^2), precision p -> 2p -> 4p,
       // then s = a r and one Karp-Markstein correction s += r (a - s^2) / 2.
