@@ -8,14 +8,14 @@
 // Run: expansion_bench --benchmark_min_time=0.2
 #include <softnum/expansion.hpp>
 
+#include <cstddef>
+#include <random>
+#include <vector>
+
 #include <benchmark/benchmark.h>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <qd/dd_real.h>
 #include <qd/qd_real.h>
-
-#include <cstddef>
-#include <random>
-#include <vector>
 
 namespace {
 
@@ -67,7 +67,9 @@ bf64 make<bf64>(std::mt19937_64& rng) {
 
 struct Add {
   template <class V>
-  static V apply(const V& a, const V& b) { return a + b; }
+  static V apply(const V& a, const V& b) {
+    return a + b;
+  }
 };
 struct IeeeAdd {  // QD's accurate addition, the counterpart of AccurateDWPlusDW
   static dd_real apply(const dd_real& a, const dd_real& b) { return dd_real::ieee_add(a, b); }
@@ -75,17 +77,21 @@ struct IeeeAdd {  // QD's accurate addition, the counterpart of AccurateDWPlusDW
 };
 struct Mul {
   template <class V>
-  static V apply(const V& a, const V& b) { return a * b; }
+  static V apply(const V& a, const V& b) {
+    return a * b;
+  }
 };
 struct Div {
   template <class V>
-  static V apply(const V& a, const V& b) { return a / b; }
+  static V apply(const V& a, const V& b) {
+    return a / b;
+  }
 };
 struct Sqrt {
   template <class V>
   static V apply(const V& a, const V&) {
-    using std::sqrt;
     using softnum::sqrt;
+    using std::sqrt;
     return sqrt(a);
   }
 };
@@ -103,7 +109,8 @@ void bm(benchmark::State& state) {
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kLen));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(kLen));
 }
 
 // The same loops compiled for a CPU with fma (x86-64-v3): softnum's products use fma, which a
@@ -124,7 +131,8 @@ __attribute__((target("fma"))) void bm_fma(benchmark::State& state) {
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kLen));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(kLen));
 }
 
 template <class V, class Op>
@@ -167,7 +175,8 @@ void bm_chain(benchmark::State& state) {
     for (std::size_t i = 1; i < kLen; ++i) acc = Op::apply(acc, a[i]);
     benchmark::DoNotOptimize(acc);
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kLen - 1));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(kLen - 1));
 }
 
 }  // namespace

@@ -10,10 +10,6 @@
 // prints "max error  double x2  add  2.0312 u^2 (bound 3.0000)".
 #include <softnum/softnum.hpp>
 
-#include <catch2/catch.hpp>
-
-#include <mpfr.h>
-
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
@@ -27,6 +23,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <mpfr.h>
 
 using namespace softnum;
 
@@ -46,7 +45,8 @@ constexpr long kScale = 50;  // -O0 / sanitizer builds: fewer random samples, sa
 #endif
 /// n / kScale, or n * SOFTNUM_EXPANSION_SCALE (a factor, e.g. 0.01 for a quick run) when set.
 long samples(long n) {
-  if (const char* f = std::getenv("SOFTNUM_EXPANSION_SCALE")) return std::max(1L, static_cast<long>(static_cast<double>(n) * std::atof(f)));
+  if (const char* f = std::getenv("SOFTNUM_EXPANSION_SCALE"))
+    return std::max(1L, static_cast<long>(static_cast<double>(n) * std::atof(f)));
   return std::max(1L, n / kScale);
 }
 
@@ -69,7 +69,8 @@ double to_double_exact(T v) {
     const int bias = (1 << (E - 1)) - 1;
     double r;
     if (field == (1 << E) - 1) {
-      r = frac != 0 ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
+      r = frac != 0 ? std::numeric_limits<double>::quiet_NaN()
+                    : std::numeric_limits<double>::infinity();
     } else if (field == 0) {
       r = std::ldexp(static_cast<double>(frac), 1 - bias - M);
     } else {
@@ -84,7 +85,7 @@ struct BaseInfo {
   static constexpr int p = std::numeric_limits<T>::digits;
   static constexpr int emax = std::numeric_limits<T>::max_exponent - 1;
   static constexpr int emin = std::numeric_limits<T>::min_exponent - 1;  // smallest normal
-  static constexpr int qmin = emin - p + 1;                               // smallest subnormal
+  static constexpr int qmin = emin - p + 1;                              // smallest subnormal
 };
 
 template <class T>
@@ -150,7 +151,8 @@ template <class E>
 Err error_of(const E& got, mpfr_t exact, mpfr_t g, mpfr_t d, mpfr_t tmp) {
   Err r{};
   r.finite = std::isfinite(to_double_exact(got.x[0]));
-  for (int i = 1; i < E::components; ++i) r.finite = r.finite && std::isfinite(to_double_exact(got.x[i]));
+  for (int i = 1; i < E::components; ++i)
+    r.finite = r.finite && std::isfinite(to_double_exact(got.x[i]));
   r.exact = mpfr_get_d(exact, MPFR_RNDN);
   if (!r.finite) {
     r.rel = r.abs_err = std::numeric_limits<double>::infinity();
@@ -180,7 +182,9 @@ struct Gen {
   explicit Gen(std::uint64_t seed) : rng(seed) {}
 
   std::uint64_t bits(int n) { return n >= 64 ? rng() : (rng() & ((std::uint64_t{1} << n) - 1)); }
-  int uniform(int lo, int hi) { return lo + static_cast<int>(rng() % static_cast<std::uint64_t>(hi - lo + 1)); }
+  int uniform(int lo, int hi) {
+    return lo + static_cast<int>(rng() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
   bool coin(int one_in) { return rng() % static_cast<std::uint64_t>(one_in) == 0; }
 
   /// A random p-bit significand (sometimes with trailing zeros, sometimes all ones).
@@ -228,30 +232,46 @@ struct Gen {
 enum class Op { add, sub, add_fp, mul, mul_fp, div, div_fp, sqrt };
 const char* op_name(Op op) {
   switch (op) {
-    case Op::add: return "add";
-    case Op::sub: return "sub";
-    case Op::add_fp: return "add_fp";
-    case Op::mul: return "mul";
-    case Op::mul_fp: return "mul_fp";
-    case Op::div: return "div";
-    case Op::div_fp: return "div_fp";
-    case Op::sqrt: return "sqrt";
+    case Op::add:
+      return "add";
+    case Op::sub:
+      return "sub";
+    case Op::add_fp:
+      return "add_fp";
+    case Op::mul:
+      return "mul";
+    case Op::mul_fp:
+      return "mul_fp";
+    case Op::div:
+      return "div";
+    case Op::div_fp:
+      return "div_fp";
+    case Op::sqrt:
+      return "sqrt";
   }
   return "?";
 }
-constexpr Op kOps[] = {Op::add, Op::sub, Op::add_fp, Op::mul, Op::mul_fp, Op::div, Op::div_fp, Op::sqrt};
+constexpr Op kOps[] = {Op::add,    Op::sub, Op::add_fp, Op::mul,
+                       Op::mul_fp, Op::div, Op::div_fp, Op::sqrt};
 
 template <class E>
 double bound(Op op) {
   switch (op) {
     case Op::add:
-    case Op::sub: return E::add_error_bound;
-    case Op::add_fp: return E::add_fp_error_bound;
-    case Op::mul: return E::mul_error_bound;
-    case Op::mul_fp: return E::mul_fp_error_bound;
-    case Op::div: return E::div_error_bound;
-    case Op::div_fp: return E::div_fp_error_bound;
-    case Op::sqrt: return E::sqrt_error_bound;
+    case Op::sub:
+      return E::add_error_bound;
+    case Op::add_fp:
+      return E::add_fp_error_bound;
+    case Op::mul:
+      return E::mul_error_bound;
+    case Op::mul_fp:
+      return E::mul_fp_error_bound;
+    case Op::div:
+      return E::div_error_bound;
+    case Op::div_fp:
+      return E::div_fp_error_bound;
+    case Op::sqrt:
+      return E::sqrt_error_bound;
   }
   return 0;
 }
@@ -261,14 +281,22 @@ E compute(Op op, const E& a, const E& b) {
   using T = typename E::value_type;
   const T b0 = b.x[0];
   switch (op) {
-    case Op::add: return a + b;
-    case Op::sub: return a - b;
-    case Op::add_fp: return a + b0;
-    case Op::mul: return a * b;
-    case Op::mul_fp: return a * b0;
-    case Op::div: return a / b;
-    case Op::div_fp: return a / b0;
-    case Op::sqrt: return sqrt(a);
+    case Op::add:
+      return a + b;
+    case Op::sub:
+      return a - b;
+    case Op::add_fp:
+      return a + b0;
+    case Op::mul:
+      return a * b;
+    case Op::mul_fp:
+      return a * b0;
+    case Op::div:
+      return a / b;
+    case Op::div_fp:
+      return a / b0;
+    case Op::sqrt:
+      return sqrt(a);
   }
   return E{};
 }
@@ -286,13 +314,23 @@ void exact_of(Op op, const E& a, const E& b, mpfr_t out, mpfr_t ma, mpfr_t mb, m
   }
   switch (op) {
     case Op::add:
-    case Op::add_fp: mpfr_add(out, ma, mb, MPFR_RNDN); break;
-    case Op::sub: mpfr_sub(out, ma, mb, MPFR_RNDN); break;
+    case Op::add_fp:
+      mpfr_add(out, ma, mb, MPFR_RNDN);
+      break;
+    case Op::sub:
+      mpfr_sub(out, ma, mb, MPFR_RNDN);
+      break;
     case Op::mul:
-    case Op::mul_fp: mpfr_mul(out, ma, mb, MPFR_RNDN); break;
+    case Op::mul_fp:
+      mpfr_mul(out, ma, mb, MPFR_RNDN);
+      break;
     case Op::div:
-    case Op::div_fp: mpfr_div(out, ma, mb, MPFR_RNDN); break;
-    case Op::sqrt: mpfr_sqrt(out, ma, MPFR_RNDN); break;
+    case Op::div_fp:
+      mpfr_div(out, ma, mb, MPFR_RNDN);
+      break;
+    case Op::sqrt:
+      mpfr_sqrt(out, ma, MPFR_RNDN);
+      break;
   }
 }
 
@@ -379,7 +417,8 @@ Stats run_bounds(Op op, long n, std::uint64_t seed) {
       Mp ex(P), ma(P), mb(P), tmp(P), gg(P), d(P);
       Stats& s = part[t];
       const double bnd = bound<E>(op);
-      const long mine = n / static_cast<long>(threads) + (t == 0 ? n % static_cast<long>(threads) : 0);
+      const long mine =
+          n / static_cast<long>(threads) + (t == 0 ? n % static_cast<long>(threads) : 0);
       while (s.count < mine) {
         E a, b;
         if (!draw_in_range(g, op, a, b)) continue;
@@ -393,8 +432,8 @@ Stats run_bounds(Op op, long n, std::uint64_t seed) {
           if (s.failures++ == 0) {
             std::ostringstream m;
             m.precision(6);
-            m << op_name(op) << ": " << describe(a, b) << " rel error " << e.rel / E::bound_unit << " u^N > bound "
-              << bnd / E::bound_unit;
+            m << op_name(op) << ": " << describe(a, b) << " rel error " << e.rel / E::bound_unit
+              << " u^N > bound " << bnd / E::bound_unit;
             s.first = m.str();
           }
         }
@@ -416,16 +455,17 @@ std::mutex g_print;
 template <class E>
 void report(const char* what, Op op, const Stats& s) {
   const std::lock_guard<std::mutex> lock(g_print);
-  std::printf("max error  %-12s %-7s %-9s %9.4f u^%d (bound %8.4f)  [%ld samples]\n", name<E>().c_str(), what,
-              op_name(op), s.max_rel / E::bound_unit, E::components, bound<E>(op) / E::bound_unit, s.count);
+  std::printf("max error  %-12s %-7s %-9s %9.4f u^%d (bound %8.4f)  [%ld samples]\n",
+              name<E>().c_str(), what, op_name(op), s.max_rel / E::bound_unit, E::components,
+              bound<E>(op) / E::bound_unit, s.count);
   std::fflush(stdout);
 }
 
 }  // namespace
 
 // =============================================================================================
-TEMPLATE_TEST_CASE("error-free transformations are exact", "[expansion][eft]", double, float, binary16,
-                   bfloat16) {
+TEMPLATE_TEST_CASE("error-free transformations are exact", "[expansion][eft]", double, float,
+                   binary16, bfloat16) {
   using T = TestType;
   using E = Expansion<T, 2>;
   Gen<E> g(11);
@@ -454,8 +494,8 @@ TEMPLATE_TEST_CASE("error-free transformations are exact", "[expansion][eft]", d
     // TwoProd is exact when the product's error is representable: e_x + e_y >= emin + p - 1.
     const double px = std::fabs(to_double_exact(x) * to_double_exact(y));
     const double ax = std::fabs(to_double_exact(x)), ay = std::fabs(to_double_exact(y));
-    if (px < to_double_exact(std::numeric_limits<T>::max()) && std::ilogb(ax) + std::ilogb(ay) >= I::emin + I::p - 1 &&
-        !check(two_prod(x, y), true)) {
+    if (px < to_double_exact(std::numeric_limits<T>::max()) &&
+        std::ilogb(ax) + std::ilogb(ay) >= I::emin + I::p - 1 && !check(two_prod(x, y), true)) {
       ++bad_prod;
     }
   }
@@ -482,9 +522,10 @@ TEST_CASE("error-free transformations in constant evaluation", "[expansion][eft]
 }
 
 // ---------------------------------------------------------------------------------------------
-TEMPLATE_TEST_CASE("every operation within its documented relative error bound", "[expansion][bounds]",
-                   (Expansion<double, 2>), (Expansion<float, 2>), (Expansion<binary16, 2>),
-                   (Expansion<bfloat16, 2>), (Expansion<double, 3>), (Expansion<double, 4>)) {
+TEMPLATE_TEST_CASE("every operation within its documented relative error bound",
+                   "[expansion][bounds]", (Expansion<double, 2>), (Expansion<float, 2>),
+                   (Expansion<binary16, 2>), (Expansion<bfloat16, 2>), (Expansion<double, 3>),
+                   (Expansion<double, 4>)) {
   using E = TestType;
   const long n = samples(1000000);
   std::uint64_t seed = 1;
@@ -496,9 +537,9 @@ TEMPLATE_TEST_CASE("every operation within its documented relative error bound",
   }
 }
 
-TEMPLATE_TEST_CASE("larger random samples", "[.exhaustive][expansion][bounds]", (Expansion<double, 2>),
-                   (Expansion<float, 2>), (Expansion<binary16, 2>), (Expansion<bfloat16, 2>),
-                   (Expansion<double, 3>), (Expansion<double, 4>)) {
+TEMPLATE_TEST_CASE("larger random samples", "[.exhaustive][expansion][bounds]",
+                   (Expansion<double, 2>), (Expansion<float, 2>), (Expansion<binary16, 2>),
+                   (Expansion<bfloat16, 2>), (Expansion<double, 3>), (Expansion<double, 4>)) {
   using E = TestType;
   std::uint64_t seed = 1000;
   for (Op op : kOps) {
@@ -522,9 +563,9 @@ std::vector<E> edge_values() {
   std::vector<E> v;
   const int p = I::p;
   for (int e : {0, 1, -1, 7, I::emax / 2, E::full_range_min_exponent + p, I::emax - 1, I::emax}) {
-    const T one = make<T>(false, 1, e);                        // 2^e
-    const T half_ulp = make<T>(false, 1, e - p);               // ulp(2^e) / 2
-    const T quarter_ulp = make<T>(false, 1, e - p - 1);        // ulp(2^e) / 4, = ulp below 2^e / 2
+    const T one = make<T>(false, 1, e);                  // 2^e
+    const T half_ulp = make<T>(false, 1, e - p);         // ulp(2^e) / 2
+    const T quarter_ulp = make<T>(false, 1, e - p - 1);  // ulp(2^e) / 4, = ulp below 2^e / 2
     const T odd = make<T>(false, (std::uint64_t{1} << p) - 1, e - p + 1);  // 2^(e+1) - ulp
     for (T lo : {T{}, half_ulp, -half_ulp, quarter_ulp, -quarter_ulp, make<T>(false, 3, e - p - 2),
                  make<T>(true, (std::uint64_t{1} << p) - 1, e - 2 * p)}) {
@@ -558,10 +599,15 @@ void check_pairs(const std::vector<E>& xs, const std::vector<E>& ys, long& check
         const E r = compute(op, a, b);
         exact_of(op, a, b, ex.v, ma.v, mb.v, tmp.v);
         const double mag = std::fabs(mpfr_get_d(ex.v, MPFR_RNDN));
-        const long ex2 = mpfr_zero_p(ex.v) ? 0 : static_cast<long>(mpfr_get_exp(ex.v)) - 1;  // leading bit
-        const bool in_range = mpfr_zero_p(ex.v) || (ex2 >= E::full_range_min_exponent + 1 &&
-                                                    mag <= big * (1 - std::ldexp(1.0, -BaseInfo<typename E::value_type>::p + 2)));
-        const bool overflows = !mpfr_zero_p(ex.v) && mag >= big * (1 + std::ldexp(1.0, 1 - BaseInfo<typename E::value_type>::p));
+        const long ex2 =
+            mpfr_zero_p(ex.v) ? 0 : static_cast<long>(mpfr_get_exp(ex.v)) - 1;  // leading bit
+        const bool in_range =
+            mpfr_zero_p(ex.v) ||
+            (ex2 >= E::full_range_min_exponent + 1 &&
+             mag <= big * (1 - std::ldexp(1.0, -BaseInfo<typename E::value_type>::p + 2)));
+        const bool overflows =
+            !mpfr_zero_p(ex.v) &&
+            mag >= big * (1 + std::ldexp(1.0, 1 - BaseInfo<typename E::value_type>::p));
         const Err e = error_of(r, ex.v, gg.v, d.v, tmp.v);
         ++checked;
         const double x0 = to_double_exact(r.x[0]);
@@ -571,8 +617,8 @@ void check_pairs(const std::vector<E>& xs, const std::vector<E>& ys, long& check
         if (overflows && !std::isinf(x0)) ok = false;  // overflow gives an infinity
         if (!ok && failures++ == 0) {
           std::ostringstream m;
-          m << op_name(op) << ": " << describe(a, b) << " rel " << e.rel / E::bound_unit << " u^N, result "
-            << x0;
+          m << op_name(op) << ": " << describe(a, b) << " rel " << e.rel / E::bound_unit
+            << " u^N, result " << x0;
           first = m.str();
         }
         if (in_range && !mpfr_zero_p(ex.v)) worst = std::max(worst, e.rel / bound<E>(op));
@@ -598,12 +644,17 @@ TEMPLATE_TEST_CASE("adversarial operands", "[expansion][adversarial]", (Expansio
   for (int i = 0; i < 300; ++i) {
     const E a = g.value(g.uniform(-3, 3));
     E b = -a;
-    b.x[E::components - 1] = b.x[E::components - 1] + make<typename E::value_type>(g.coin(2), 1, -2 * BaseInfo<typename E::value_type>::p * (E::components - 1) - g.uniform(0, 5));
+    b.x[E::components - 1] =
+        b.x[E::components - 1] +
+        make<typename E::value_type>(
+            g.coin(2), 1,
+            -2 * BaseInfo<typename E::value_type>::p * (E::components - 1) - g.uniform(0, 5));
     xs.push_back(a);
     ys.push_back(E(b.x[0]) + b);  // renormalised
   }
   check_pairs(xs, ys, checked, failures, first, worst);
-  std::printf("adversarial %-12s %ld checks, worst error %.3f of the bound\n", name<E>().c_str(), checked, worst);
+  std::printf("adversarial %-12s %ld checks, worst error %.3f of the bound\n", name<E>().c_str(),
+              checked, worst);
   INFO(first);
   CHECK(failures == 0);
 }
@@ -613,9 +664,9 @@ TEMPLATE_TEST_CASE("adversarial operands", "[expansion][adversarial]", (Expansio
 // (subnormal components included), results that do not overflow: never NaN, and the absolute
 // error within the relative bound plus a few units of T's smallest subnormal (scaled by the
 // divisor or root for / and sqrt, whose corrections divide by it).
-TEMPLATE_TEST_CASE("underflow range degrades gracefully", "[expansion][range]", (Expansion<double, 2>),
-                   (Expansion<float, 2>), (Expansion<binary16, 2>), (Expansion<bfloat16, 2>),
-                   (Expansion<double, 4>)) {
+TEMPLATE_TEST_CASE("underflow range degrades gracefully", "[expansion][range]",
+                   (Expansion<double, 2>), (Expansion<float, 2>), (Expansion<binary16, 2>),
+                   (Expansion<bfloat16, 2>), (Expansion<double, 4>)) {
   using E = TestType;
   using T = typename E::value_type;
   using I = BaseInfo<T>;
@@ -630,7 +681,8 @@ TEMPLATE_TEST_CASE("underflow range degrades gracefully", "[expansion][range]", 
   for (long i = 0; i < samples(200000); ++i) {
     const Op op = kOps[static_cast<std::size_t>(g.uniform(0, 7))];
     const int lo = I::emin - I::p + 1;
-    E a = g.value(g.uniform(lo, E::full_range_min_exponent + 2 * I::p), op == Op::sqrt ? false : g.coin(2));
+    E a = g.value(g.uniform(lo, E::full_range_min_exponent + 2 * I::p),
+                  op == Op::sqrt ? false : g.coin(2));
     E b = g.value(g.uniform(lo, std::min(I::emax - 2, E::full_range_min_exponent + 2 * I::p)));
     if (g.coin(4)) b = g.value(g.uniform(lo, I::emax - 2));
     if ((op == Op::div || op == Op::div_fp) && to_double_exact(b.x[0]) == 0) continue;
@@ -651,7 +703,8 @@ TEMPLATE_TEST_CASE("underflow range degrades gracefully", "[expansion][range]", 
       first = m.str();
     }
   }
-  std::printf("underflow   %-12s %ld checks, worst excess %.3f x 2^qmin\n", name<E>().c_str(), checked, worst_units);
+  std::printf("underflow   %-12s %ld checks, worst excess %.3f x 2^qmin\n", name<E>().c_str(),
+              checked, worst_units);
   INFO(first);
   CHECK(failures == 0);
 }
@@ -695,8 +748,9 @@ TEMPLATE_TEST_CASE("special values and overflow", "[expansion][special]", (Expan
 // ---------------------------------------------------------------------------------------------
 // Conversions: the exact sum rounded once (checked with directed modes, which expose a wrong
 // sticky bit), and the nearest expansion to a wider value.
-TEMPLATE_TEST_CASE("conversions round the exact sum once", "[expansion][conversion]", (Expansion<double, 2>),
-                   (Expansion<float, 2>), (Expansion<binary16, 2>), (Expansion<double, 4>)) {
+TEMPLATE_TEST_CASE("conversions round the exact sum once", "[expansion][conversion]",
+                   (Expansion<double, 2>), (Expansion<float, 2>), (Expansion<binary16, 2>),
+                   (Expansion<double, 4>)) {
   using E = TestType;
   using T = typename E::value_type;
   Gen<E> g(9);
@@ -706,7 +760,9 @@ TEMPLATE_TEST_CASE("conversions round the exact sum once", "[expansion][conversi
   for (long i = 0; i < samples(100000); ++i) {
     E a = g.value(g.uniform(-200, 200 < BaseInfo<T>::emax - 2 ? 200 : BaseInfo<T>::emax - 2));
     // Components far apart (beyond 128 bits), unnormalised on purpose for some.
-    if (g.coin(3)) a.x[E::components - 1] = make<T>(g.coin(2), g.sig(), BaseInfo<T>::emin - BaseInfo<T>::p + 1 + g.uniform(0, 20));
+    if (g.coin(3))
+      a.x[E::components - 1] =
+          make<T>(g.coin(2), g.sig(), BaseInfo<T>::emin - BaseInfo<T>::p + 1 + g.uniform(0, 20));
     if (g.coin(5)) a.x[1] = make<T>(g.coin(2), g.sig(), g.uniform(-40, 40));
     mpfr_set_zero(ex.v, 1);
     for (int k = 0; k < E::components; ++k) {
@@ -727,7 +783,8 @@ TEMPLATE_TEST_CASE("conversions round the exact sum once", "[expansion][conversi
         if (bad++ == 0) {
           std::ostringstream m;
           m.precision(17);
-          m << describe(a, a) << " mode " << static_cast<int>(c.m) << " got " << c.got << " want " << want;
+          m << describe(a, a) << " mode " << static_cast<int>(c.m) << " got " << c.got << " want "
+            << want;
           first = m.str();
         }
       }
@@ -746,7 +803,8 @@ TEMPLATE_TEST_CASE("conversions round the exact sum once", "[expansion][conversi
   // Integers and other formats.
   CHECK(convert<int>(double_double(2.5) + 0x1p-80) == 3);
   CHECK(double_double(std::int64_t{9007199254740993}).x[1] == 1.0);
-  CHECK(convert<binary16>(Expansion<binary16, 2>(binary16(1.0), binary16(0x1p-12))) == binary16(1.0));
+  CHECK(convert<binary16>(Expansion<binary16, 2>(binary16(1.0), binary16(0x1p-12))) ==
+        binary16(1.0));
   CHECK(convert<binary16, Round::up>(Expansion<binary16, 2>(binary16(1.0), binary16(0x1p-20))) ==
         nextafter(binary16(1.0), binary16(2.0)));
 }
@@ -817,8 +875,8 @@ TEST_CASE("GEMM-style accumulation in Expansion<binary16, 2>", "[expansion][accu
 
 // ---------------------------------------------------------------------------------------------
 // Printing: the exact sum's digits, checked against MPFR's correctly rounded digits.
-TEMPLATE_TEST_CASE("printing gives the exact sum's digits", "[expansion][io]", (Expansion<double, 2>),
-                   (Expansion<double, 4>), (Expansion<binary16, 2>)) {
+TEMPLATE_TEST_CASE("printing gives the exact sum's digits", "[expansion][io]",
+                   (Expansion<double, 2>), (Expansion<double, 4>), (Expansion<binary16, 2>)) {
   using E = TestType;
   Gen<E> g(21);
   Mp v(4000), t(4000);

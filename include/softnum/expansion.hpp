@@ -90,7 +90,9 @@ struct native_expansion_base {
   static constexpr int emin = B::codec::emin;
   static constexpr int emax = B::codec::emax;
   SOFTNUM_HOST_DEVICE static constexpr T soft(B x) noexcept { return bit_cast<T>(x.bits()); }
-  SOFTNUM_HOST_DEVICE static constexpr B hard(T x) noexcept { return B::from_bits(bit_cast<bits_type>(x)); }
+  SOFTNUM_HOST_DEVICE static constexpr B hard(T x) noexcept {
+    return B::from_bits(bit_cast<bits_type>(x));
+  }
   SOFTNUM_HOST_DEVICE static constexpr T fma(T a, T b, T c) noexcept {
     if (SOFTNUM_IS_CONSTANT_EVALUATED()) return soft(softnum::fma(hard(a), hard(b), hard(c)));
 #if defined(__CUDA_ARCH__)
@@ -123,7 +125,9 @@ struct expansion_base<T> {
   static constexpr int p = T::digits;
   static constexpr int emin = T::codec::emin;
   static constexpr int emax = T::codec::emax;
-  SOFTNUM_HOST_DEVICE static constexpr T fma(T a, T b, T c) noexcept { return softnum::fma(a, b, c); }
+  SOFTNUM_HOST_DEVICE static constexpr T fma(T a, T b, T c) noexcept {
+    return softnum::fma(a, b, c);
+  }
   SOFTNUM_HOST_DEVICE static constexpr T sqrt(T a) noexcept { return softnum::sqrt(a); }
   SOFTNUM_HOST_DEVICE static constexpr T from_unpacked(const Unpacked& u, Round mode) noexcept {
     return T::from_unpacked(u, mode, 0);
@@ -199,7 +203,9 @@ struct XTerm {
   u128 sig = 0;  // nonzero
 };
 
-SOFTNUM_HOST_DEVICE constexpr bool negative256(const u256& x) noexcept { return (x.hi >> 127) != 0; }
+SOFTNUM_HOST_DEVICE constexpr bool negative256(const u256& x) noexcept {
+  return (x.hi >> 127) != 0;
+}
 SOFTNUM_HOST_DEVICE constexpr u256 negate256(const u256& x) noexcept { return sub(u256{0, 0}, x); }
 
 /// Adds the parts of t[0..n) at or above 2^q to a two's complement accumulator A, with q 236
@@ -318,7 +324,8 @@ SOFTNUM_HOST_DEVICE constexpr Unpacked unpack_components(const T (&x)[N]) noexce
 
 /// a - b for finite nonzero a, b (a = value to split, b = its rounding), exact or round-to-odd.
 SOFTNUM_HOST_DEVICE constexpr Unpacked sub_unpacked(const Unpacked& a, const Unpacked& b) noexcept {
-  const Wide s = wide_add(Wide{a.sign, a.exp, u256{0, a.sig}}, Wide{!b.sign, b.exp, u256{0, b.sig}});
+  const Wide s =
+      wide_add(Wide{a.sign, a.exp, u256{0, a.sig}}, Wide{!b.sign, b.exp, u256{0, b.sig}});
   if (is_zero(s.sig)) return make_special(Kind::zero, false);
   int shift = 0;
   const u128 sig = narrow_jam(s.sig, shift);
@@ -366,9 +373,10 @@ SOFTNUM_HOST_DEVICE constexpr void renormalize(T (&e)[M], T (&r)[N]) noexcept {
 /// **Example**: `softnum::double_double a(1.0); a = a / 3.0;  // a.x[0] + a.x[1] ~ 1/3 to 2^-106`
 template <class T, int N>
 class Expansion {
-  static_assert(ExpansionBase<T>,
-                "softnum::Expansion: T must be float, double, or a softnum::Float whose rounding is "
-                "Round::nearest_even with at least 1 fraction bit (error-free transformations need RN)");
+  static_assert(
+      ExpansionBase<T>,
+      "softnum::Expansion: T must be float, double, or a softnum::Float whose rounding is "
+      "Round::nearest_even with at least 1 fraction bit (error-free transformations need RN)");
   static_assert(N >= 2 && N <= 4, "softnum::Expansion: N (number of components) must be in [2, 4]");
   using B = detail::expansion_base<T>;
   static constexpr std::size_t size_n = static_cast<std::size_t>(N);
@@ -392,20 +400,24 @@ class Expansion {
   static constexpr double add_error_bound =
       N == 2 ? 3 * ur * ur + 13 * ur * ur * ur : detail::pow2(N + 1) * bound_unit;
   /// Expansion + T: N = 2 DWPlusFP, JMP 2017 Alg. 4: 2u^2.
-  static constexpr double add_fp_error_bound = N == 2 ? 2 * ur * ur : detail::pow2(N + 1) * bound_unit;
+  static constexpr double add_fp_error_bound =
+      N == 2 ? 2 * ur * ur : detail::pow2(N + 1) * bound_unit;
   /// Expansion * Expansion: N = 2 DWTimesDW3, JMP 2017 Alg. 12, bound 4u^2 for p >= 5 (MR 2022
   /// Thm 2.8; JMP's 5u^2 for smaller p, where no proof covers it: 6u^2 is what we check).
   static constexpr double mul_error_bound =
       N == 2 ? (B::p >= 5 ? 4 * ur * ur : 6 * ur * ur) : detail::pow2(N + 2) * bound_unit;
   /// Expansion * T: N = 2 DWTimesFP3, JMP 2017 Alg. 9: 2u^2.
-  static constexpr double mul_fp_error_bound = N == 2 ? 2 * ur * ur : detail::pow2(N + 2) * bound_unit;
+  static constexpr double mul_fp_error_bound =
+      N == 2 ? 2 * ur * ur : detail::pow2(N + 2) * bound_unit;
   /// Expansion / Expansion: N = 2 DWDivDW2, JMP 2017 Alg. 17: 15u^2 + 56u^3.
   static constexpr double div_error_bound =
       N == 2 ? 15 * ur * ur + 56 * ur * ur * ur : detail::pow2(N + 3) * bound_unit;
   /// Expansion / T: N = 2 DWDivFP3, JMP 2017 Alg. 15: 3u^2.
-  static constexpr double div_fp_error_bound = N == 2 ? 3 * ur * ur : detail::pow2(N + 3) * bound_unit;
+  static constexpr double div_fp_error_bound =
+      N == 2 ? 3 * ur * ur : detail::pow2(N + 3) * bound_unit;
   /// sqrt: N = 2 SQRTDWtoDW, LLMPR 2023 Alg. 8: 25/8 ur^2.
-  static constexpr double sqrt_error_bound = N == 2 ? 3.125 * ur * ur : detail::pow2(N + 3) * bound_unit;
+  static constexpr double sqrt_error_bound =
+      N == 2 ? 3.125 * ur * ur : detail::pow2(N + 3) * bound_unit;
 
   /// Exponent e of full_range_min() = 2^e: below it, * / sqrt lose low-order bits to underflow.
   static constexpr int full_range_min_exponent = B::emin + (N - 1) * B::p + 1;
@@ -415,7 +427,8 @@ class Expansion {
   constexpr Expansion() noexcept = default;
 
   /// From one value of T: exact, implicit (so `acc + t` and `acc = t` work).
-  SOFTNUM_HOST_DEVICE constexpr Expansion(T v) noexcept : x{v} {}  // NOLINT(google-explicit-constructor)
+  SOFTNUM_HOST_DEVICE constexpr Expansion(T v) noexcept
+      : x{v} {}  // NOLINT(google-explicit-constructor)
 
   /// From components, renormalised (exact when the sum of the components fits in N
   /// non-overlapping components, e.g. when they are sorted by decreasing magnitude).
@@ -449,7 +462,8 @@ class Expansion {
 
   /// The expansion nearest to an exact (or round-to-odd) value: components 0..N-2 rounded to
   /// nearest, the last in `mode`.
-  SOFTNUM_HOST_DEVICE static constexpr Expansion from_unpacked(const detail::Unpacked& u, Round mode) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Expansion from_unpacked(const detail::Unpacked& u,
+                                                               Round mode) noexcept {
     Expansion r;
     if (u.kind != detail::Kind::finite) {
       r.x[0] = B::from_unpacked(u, Round::nearest_even);
@@ -469,7 +483,9 @@ class Expansion {
   }
 
   /// The exact sum of the components (round-to-odd at 126 bits when wider), for convert<>.
-  SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept { return detail::unpack_components(x); }
+  SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept {
+    return detail::unpack_components(x);
+  }
 
   SOFTNUM_HOST_DEVICE static constexpr int size() noexcept { return N; }
   SOFTNUM_HOST_DEVICE constexpr T operator[](int i) const noexcept { return x[i]; }
@@ -502,22 +518,38 @@ class Expansion {
   }
   SOFTNUM_HOST_DEVICE constexpr Expansion operator+() const noexcept { return *this; }
 
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator+(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator+(const Expansion& a,
+                                                           const Expansion& b) noexcept {
     return add(a, b);
   }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator-(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator-(const Expansion& a,
+                                                           const Expansion& b) noexcept {
     return add(a, -b);
   }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator+(const Expansion& a, T b) noexcept { return add_fp(a, b); }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator+(T a, const Expansion& b) noexcept { return add_fp(b, a); }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator-(const Expansion& a, T b) noexcept { return add_fp(a, -b); }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator-(T a, const Expansion& b) noexcept { return add_fp(-b, a); }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator+(const Expansion& a, T b) noexcept {
+    return add_fp(a, b);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator+(T a, const Expansion& b) noexcept {
+    return add_fp(b, a);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator-(const Expansion& a, T b) noexcept {
+    return add_fp(a, -b);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator-(T a, const Expansion& b) noexcept {
+    return add_fp(-b, a);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(const Expansion& a,
+                                                           const Expansion& b) noexcept {
     return mul(a, b);
   }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(const Expansion& a, T b) noexcept { return mul_fp(a, b); }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(T a, const Expansion& b) noexcept { return mul_fp(b, a); }
-  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(const Expansion& a, T b) noexcept {
+    return mul_fp(a, b);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator*(T a, const Expansion& b) noexcept {
+    return mul_fp(b, a);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(const Expansion& a,
+                                                           const Expansion& b) noexcept {
     return quotient(a, b);
   }
   SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(const Expansion& a, T b) noexcept {
@@ -529,13 +561,27 @@ class Expansion {
   SOFTNUM_HOST_DEVICE friend constexpr Expansion operator/(T a, const Expansion& b) noexcept {
     return quotient(Expansion(a), b);
   }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator+=(const Expansion& b) noexcept { return *this = add(*this, b); }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator-=(const Expansion& b) noexcept { return *this = add(*this, -b); }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator*=(const Expansion& b) noexcept { return *this = mul(*this, b); }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator/=(const Expansion& b) noexcept { return *this = *this / b; }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator+=(T b) noexcept { return *this = add_fp(*this, b); }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator-=(T b) noexcept { return *this = add_fp(*this, -b); }
-  SOFTNUM_HOST_DEVICE constexpr Expansion& operator*=(T b) noexcept { return *this = mul_fp(*this, b); }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator+=(const Expansion& b) noexcept {
+    return *this = add(*this, b);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator-=(const Expansion& b) noexcept {
+    return *this = add(*this, -b);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator*=(const Expansion& b) noexcept {
+    return *this = mul(*this, b);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator/=(const Expansion& b) noexcept {
+    return *this = *this / b;
+  }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator+=(T b) noexcept {
+    return *this = add_fp(*this, b);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator-=(T b) noexcept {
+    return *this = add_fp(*this, -b);
+  }
+  SOFTNUM_HOST_DEVICE constexpr Expansion& operator*=(T b) noexcept {
+    return *this = mul_fp(*this, b);
+  }
   SOFTNUM_HOST_DEVICE constexpr Expansion& operator/=(T b) noexcept { return *this = *this / b; }
 
   /// Square root (found by ADL). sqrt of a negative value is NaN, of -0 is -0.
@@ -554,15 +600,16 @@ class Expansion {
 
   // Comparisons: by the exact values; NaN is unordered. N = 2: lexicographic on normalised
   // components (x[0] = RN(value) is monotone in the value); N > 2: the sign of the difference.
-  SOFTNUM_HOST_DEVICE friend constexpr bool operator==(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator==(const Expansion& a,
+                                                       const Expansion& b) noexcept {
     if constexpr (N == 2) {
       return a.x[0] == b.x[0] && a.x[1] == b.x[1];
     } else {
       return (a - b).x[0] == T{};
     }
   }
-  SOFTNUM_HOST_DEVICE friend constexpr std::partial_ordering operator<=>(const Expansion& a,
-                                                                       const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE friend constexpr std::partial_ordering operator<=>(
+      const Expansion& a, const Expansion& b) noexcept {
     if constexpr (N == 2) {
       if (a.x[0] == b.x[0]) return a.x[1] <=> b.x[1];
       return a.x[0] <=> b.x[0];
@@ -584,7 +631,8 @@ class Expansion {
   static constexpr T overflow_value = make_overflow();
   /// 2^e in T (emin - p < e <= emax).
   SOFTNUM_HOST_DEVICE static constexpr T pow2(int e) noexcept {
-    return B::from_unpacked(detail::Unpacked{detail::Kind::finite, false, e, 1}, Round::nearest_even);
+    return B::from_unpacked(detail::Unpacked{detail::Kind::finite, false, e, 1},
+                            Round::nearest_even);
   }
   /// Below this magnitude / and sqrt rescale their operands (and * loses low bits).
   static constexpr T tiny_limit = pow2(B::emin + N * B::p < B::emax ? B::emin + N * B::p : B::emax);
@@ -610,7 +658,8 @@ class Expansion {
   /// a / b; a dividend below tiny_limit is first scaled up together with b (the quotient is the
   /// same): otherwise the remainder a - q b underflows and the correction can be worse than T's
   /// own quotient.
-  SOFTNUM_HOST_DEVICE static constexpr Expansion quotient(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Expansion quotient(const Expansion& a,
+                                                          const Expansion& b) noexcept {
     if (tiny(a.x[0]) && detail::finite(b.x[0]) && b.x[0] != T{}) {
       int k = -exponent(a.x[0]);
       const int room = B::emax - 2 - exponent(b.x[0]);  // keep b finite
@@ -623,9 +672,11 @@ class Expansion {
   }
   /// A dividend within a few ulps of overflow makes q b overflow although q is finite: divide
   /// a / 4 by b / 4 instead (rare; b / 4 is exact unless b is tiny, and then q overflows anyway).
-  SOFTNUM_HOST_DEVICE static constexpr Expansion retry_near_overflow(const Expansion& r, const Expansion& a,
+  SOFTNUM_HOST_DEVICE static constexpr Expansion retry_near_overflow(const Expansion& r,
+                                                                     const Expansion& a,
                                                                      const Expansion& b) noexcept {
-    if (!detail::finite(a.x[0]) || !detail::finite(b.x[0]) || b.x[0] == T{} || exponent(a.x[0]) < B::emax - 1) {
+    if (!detail::finite(a.x[0]) || !detail::finite(b.x[0]) || b.x[0] == T{} ||
+        exponent(a.x[0]) < B::emax - 1) {
       return r;
     }
     return div(scaled(a, -2), scaled(b, -2));
@@ -637,7 +688,9 @@ class Expansion {
 
   /// A result whose leading component s is not a nonzero finite number: what T's arithmetic
   /// gives for the leading components (`lead`: their plain sum, product, ...), zeros below.
-  SOFTNUM_HOST_DEVICE static constexpr bool special(T s) noexcept { return !(detail::finite(s) && s != T{}); }
+  SOFTNUM_HOST_DEVICE static constexpr bool special(T s) noexcept {
+    return !(detail::finite(s) && s != T{});
+  }
   SOFTNUM_HOST_DEVICE static constexpr Expansion lead_only(T lead, T computed) noexcept {
     if (!detail::finite(lead) || (lead == T{} && computed == computed)) return Expansion(lead);
     if (lead == T{}) return Expansion(computed);  // cancelling heads, overflow below: NaN
@@ -659,8 +712,8 @@ class Expansion {
     const bool lead_finite = lead - lead == T{};
     const bool c_finite = c - c == T{};
     const T overflow = lead_negative ? -overflow_value : overflow_value;
-    T r0 = c_nan ? overflow : c;      // NaN from a finite lead: an overflow met an opposite inf
-    r0 = lead_finite ? r0 : lead;     // inf / NaN leading result: as T's own operation gives it
+    T r0 = c_nan ? overflow : c;   // NaN from a finite lead: an overflow met an opposite inf
+    r0 = lead_finite ? r0 : lead;  // inf / NaN leading result: as T's own operation gives it
     Expansion r;
     // Zeros take the sign T's own operation gives (r0 == lead otherwise means the same value).
     r.x[0] = r0 == lead ? lead : r0;
@@ -669,7 +722,8 @@ class Expansion {
   }
 
   // N = 2: the double-word algorithms (JMP 2017). --------------------------------------------
-  SOFTNUM_HOST_DEVICE static constexpr Expansion add(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Expansion add(const Expansion& a,
+                                                     const Expansion& b) noexcept {
     if constexpr (N == 2) {
       // AccurateDWPlusDW (JMP Alg. 6): 2 TwoSum, 2 Fast2Sum, 2 additions (20 operations).
       const Eft<T> s = two_sum(a.x[0], b.x[0]);
@@ -690,7 +744,8 @@ class Expansion {
       // Operands near T's largest value can overflow a partial sum of the renormalisation
       // although the sum is finite: add a / 4 and b / 4 instead (exact), and scale back.
       if (!detail::finite(r.x[0]) && detail::finite(a.x[0]) && detail::finite(b.x[0]) &&
-          ((a.x[0] != T{} && exponent(a.x[0]) >= B::emax - 1) || (b.x[0] != T{} && exponent(b.x[0]) >= B::emax - 1))) {
+          ((a.x[0] != T{} && exponent(a.x[0]) >= B::emax - 1) ||
+           (b.x[0] != T{} && exponent(b.x[0]) >= B::emax - 1))) {
         return scaled(add(scaled(a, -2), scaled(b, -2)), 2);
       }
       return r;
@@ -708,7 +763,8 @@ class Expansion {
       int i = 0;
       bool placed = false;
       for (int k = 0; k < N + 1; ++k) {
-        const bool take_b = !placed && (i == N || detail::magnitude(b) >= detail::magnitude(a.x[i]));
+        const bool take_b =
+            !placed && (i == N || detail::magnitude(b) >= detail::magnitude(a.x[i]));
         if (take_b) {
           e[k] = b;
           placed = true;
@@ -720,7 +776,8 @@ class Expansion {
     }
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr Expansion mul(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Expansion mul(const Expansion& a,
+                                                     const Expansion& b) noexcept {
     if constexpr (N == 2) {
       // DWTimesDW3 (JMP Alg. 12): TwoProd, 3 fma-based cross terms, Fast2Sum.
       const Eft<T> c = two_prod(a.x[0], b.x[0]);
@@ -777,7 +834,8 @@ class Expansion {
     }
   }
 
-  SOFTNUM_HOST_DEVICE static constexpr Expansion div(const Expansion& a, const Expansion& b) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Expansion div(const Expansion& a,
+                                                     const Expansion& b) noexcept {
     if constexpr (N == 2) {
       // DWDivDW2 (JMP Alg. 17): th = xh/yh; r = DWTimesFP1(y, th); the remainder, exactly
       // enough, divided once more.
@@ -874,7 +932,8 @@ class Expansion {
   /// Renormalises the terms of an N >= 3 result; `lead` is T's plain result of the leading
   /// components, used when the result is not a nonzero finite number.
   template <std::size_t M>
-  SOFTNUM_HOST_DEVICE static constexpr Expansion finish(T (&e)[M], T lead, bool sorted = false) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr Expansion finish(T (&e)[M], T lead,
+                                                        bool sorted = false) noexcept {
     if (!sorted) {
       // Partial products listed by order are sorted only while the inputs' components are
       // evenly spaced; with gaps (x = 1 + 2^-200) a low-order term can exceed a higher-order
@@ -937,9 +996,13 @@ struct is_expansion<Expansion<T, N>> : std::true_type {};
 template <class T, int N>
 struct number_traits<Expansion<T, N>> {
   static constexpr Round default_round = Round::nearest_even;
-  SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(const Expansion<T, N>& x) noexcept { return x.unpack(); }
-  SOFTNUM_HOST_DEVICE static constexpr Expansion<T, N> pack(const Unpacked& u, Round mode, std::uint32_t) noexcept {
-    return Expansion<T, N>::from_unpacked(u, mode == Round::stochastic ? Round::nearest_even : mode);
+  SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(const Expansion<T, N>& x) noexcept {
+    return x.unpack();
+  }
+  SOFTNUM_HOST_DEVICE static constexpr Expansion<T, N> pack(const Unpacked& u, Round mode,
+                                                            std::uint32_t) noexcept {
+    return Expansion<T, N>::from_unpacked(u,
+                                          mode == Round::stochastic ? Round::nearest_even : mode);
   }
 };
 
@@ -987,7 +1050,8 @@ class std::numeric_limits<softnum::Expansion<T, N>> {
   static constexpr int max_digits10 = digits * 30103 / 100000 + 2;
   static constexpr int radix = 2;
   static constexpr int min_exponent = E::full_range_min_exponent + 1;
-  static constexpr int min_exponent10 = TL::min_exponent10 + ((N - 1) * B::p + 1) * 30103 / 100000 + 1;
+  static constexpr int min_exponent10 =
+      TL::min_exponent10 + ((N - 1) * B::p + 1) * 30103 / 100000 + 1;
   static constexpr int max_exponent = TL::max_exponent;
   static constexpr int max_exponent10 = TL::max_exponent10;
   static constexpr bool traps = false;

@@ -84,7 +84,6 @@ std::istream& operator>>(std::istream& is, T& x) {
   return is;
 }
 
-
 // Expansions ------------------------------------------------------------------------------------
 // An expansion's exact value can span thousands of bits (1 + 2^-900), more than the 126-bit
 // image that number_traits gives, so printing sums the components exactly in a big integer
@@ -99,8 +98,8 @@ namespace detail {
 template <class T, int N>
 constexpr int expansion_print_limbs() noexcept {
   using B = expansion_base<T>;
-  const int span = B::emax + 1 - (B::emin - B::p + 1) + 130;      // all components, exactly
-  const int tiny = B::p - B::emin + 60;                            // -exponent of the smallest bit
+  const int span = B::emax + 1 - (B::emin - B::p + 1) + 130;  // all components, exactly
+  const int tiny = B::p - B::emin + 60;                       // -exponent of the smallest bit
   return (span + 2322 * (tiny + 400) / 1000 + 3 * (B::emax + 400) + 400) / 32 + 8;
 }
 
@@ -109,7 +108,8 @@ constexpr void big_add(BigUint<L>& a, const BigUint<L>& b) noexcept {
   std::uint64_t carry = 0;
   const int n = a.n > b.n ? a.n : b.n;
   for (int i = 0; i < n; ++i) {
-    const std::uint64_t t = static_cast<std::uint64_t>(i < a.n ? a.d[i] : 0u) + (i < b.n ? b.d[i] : 0u) + carry;
+    const std::uint64_t t =
+        static_cast<std::uint64_t>(i < a.n ? a.d[i] : 0u) + (i < b.n ? b.d[i] : 0u) + carry;
     a.d[i] = static_cast<std::uint32_t>(t);
     carry = t >> 32;
   }
@@ -131,7 +131,8 @@ constexpr void big_sub(BigUint<L>& a, const BigUint<L>& b) noexcept {  // a >= b
 /// The exact value of x rounded to n significant decimal digits: sign, digits, and the
 /// exponent j of the last digit. False for zero, inf, NaN (handled by the caller).
 template <class T, int N>
-bool expansion_digits(const Expansion<T, N>& x, int n, bool& negative, std::string& digits, std::int64_t& j) {
+bool expansion_digits(const Expansion<T, N>& x, int n, bool& negative, std::string& digits,
+                      std::int64_t& j) {
   constexpr int L = expansion_print_limbs<T, N>();
   using B = expansion_base<T>;
   Unpacked c[static_cast<std::size_t>(N)];
@@ -183,9 +184,12 @@ bool expansion_digits(const Expansion<T, N>& x, int n, bool& negative, std::stri
     ++j;
     --nd;
     const bool rest = half != 2;
-    if (last > '5' || (last == '5' && rest)) half = 1;
-    else if (last == '5') half = 0;
-    else half = (last == '0' && !rest) ? 2 : -1;
+    if (last > '5' || (last == '5' && rest))
+      half = 1;
+    else if (last == '5')
+      half = 0;
+    else
+      half = (last == '0' && !rest) ? 2 : -1;
   }
   if (half == 1 || (half == 0 && ((d.back() - '0') & 1) != 0)) {
     int i = nd - 1;
