@@ -139,9 +139,19 @@ template <class T>
 SOFTNUM_HOST_DEVICE constexpr bool finite(T x) noexcept {
   return x - x == T{};  // false for inf and NaN; formats without them are always finite
 }
+/// a < b; for softnum Float through its ordering key, whose relational operators (from <=>)
+/// are host-only constexpr under nvcc.
+template <class T>
+SOFTNUM_HOST_DEVICE constexpr bool less(T a, T b) noexcept {
+  if constexpr (FloatFormat<T>) {
+    return !isnan(a) && !isnan(b) && a.key() < b.key();
+  } else {
+    return a < b;
+  }
+}
 template <class T>
 SOFTNUM_HOST_DEVICE constexpr T magnitude(T x) noexcept {
-  return x < T{} ? -x : x;
+  return less(x, T{}) ? -x : x;
 }
 
 /// 2^e as a double (|e| <= 1000), exact; for the bound constants.
@@ -588,7 +598,7 @@ class Expansion {
   SOFTNUM_HOST_DEVICE friend constexpr Expansion sqrt(const Expansion& a) noexcept {
     // N > 2 always works near 1: its Newton iteration squares 1/sqrt(a), whose low components
     // would underflow for large a.
-    if ((N > 2 || tiny(a.x[0])) && a.x[0] > T{} && detail::finite(a.x[0])) {
+    if ((N > 2 || tiny(a.x[0])) && detail::less(T{}, a.x[0]) && detail::finite(a.x[0])) {
       // Rare: below 2^(emin + N p) the remainder a - s^2 underflows and the correction would be
       // worse than T's own square root. sqrt(a 2^2k) 2^-k is the same value, computed where
       // nothing underflows; scaling back rounds only components that are subnormal anyway.
@@ -623,9 +633,12 @@ class Expansion {
   /// What T's arithmetic makes of a positive overflow: +inf, NaN or its largest value.
   SOFTNUM_HOST_DEVICE static constexpr T make_overflow() noexcept {
     if constexpr (std::is_floating_point_v<T>) {
-      return std::numeric_limits<T>::infinity();  // GCC does not fold max + max in constexpr
+      // GCC does not fold max + max in constexpr; numeric_limits is host-only under nvcc.
+      return std::is_same_v<T, double> ? static_cast<T>(__builtin_huge_val())
+                                       : static_cast<T>(__builtin_huge_valf());
     } else {
-      return std::numeric_limits<T>::max() + std::numeric_limits<T>::max();
+      const T big = T::from_bits(T::codec::max_bits);
+      return big + big;
     }
   }
   static constexpr T overflow_value = make_overflow();
@@ -637,7 +650,7 @@ class Expansion {
   /// Below this magnitude / and sqrt rescale their operands (and * loses low bits).
   static constexpr T tiny_limit = pow2(B::emin + N * B::p < B::emax ? B::emin + N * B::p : B::emax);
   SOFTNUM_HOST_DEVICE static constexpr bool tiny(T v) noexcept {
-    return detail::magnitude(v) < tiny_limit && v != T{};
+    return detail::less(detail::magnitude(v), tiny_limit) && v != T{};
   }
   /// Exponent of the leading bit of a finite nonzero v.
   SOFTNUM_HOST_DEVICE static constexpr int exponent(T v) noexcept {
@@ -696,7 +709,8 @@ class Expansion {
     if (lead == T{}) return Expansion(computed);  // cancelling heads, overflow below: NaN
     // A finite leading result: the result overflowed in a later step (or is an exact zero).
     // Overflow may have met an infinity of the other sign on the way (NaN): overflow as T does.
-    if (!(computed == computed)) return Expansion(lead < T{} ? -overflow_value : overflow_value);
+    if (!(computed == computed))
+      return Expansion(detail::less(lead, T{}) ? -overflow_value : overflow_value);
     return Expansion(computed);
   }
 
@@ -707,7 +721,7 @@ class Expansion {
     // Every comparison is evaluated unconditionally: a conditional (possibly trapping) FP
     // comparison is control flow that keeps compilers from vectorising the caller's loop.
     const T c = z.value;
-    const bool lead_negative = lead < T{};
+    const bool lead_negative = detail::less(lead, T{});
     const bool c_nan = !(c == c);
     const bool lead_finite = lead - lead == T{};
     const bool c_finite = c - c == T{};
@@ -736,8 +750,8 @@ class Expansion {
       T e[2 * size_n] = {};
       int i = 0, j = 0;
       for (int k = 0; k < 2 * N; ++k) {
-        const bool take_a =
-            j == N || (i < N && detail::magnitude(a.x[i]) >= detail::magnitude(b.x[j]));
+        const bool take_a = j == N || (i < N && !detail::less(detail::magnitude(a.x[i]),
+                                                              detail::magnitude(b.x[j])));
         e[k] = take_a ? a.x[i++] : b.x[j++];
       }
       const Expansion r = finish(e, a.x[0] + b.x[0], true);
@@ -764,7 +778,7 @@ class Expansion {
       bool placed = false;
       for (int k = 0; k < N + 1; ++k) {
         const bool take_b =
-            !placed && (i == N || detail::magnitude(b) >= detail::magnitude(a.x[i]));
+            !placed && (i == N || !detail::less(detail::magnitude(b), detail::magnitude(a.x[i])));
         if (take_b) {
           e[k] = b;
           placed = true;
@@ -896,7 +910,8 @@ class Expansion {
 
   SOFTNUM_HOST_DEVICE static constexpr Expansion root(const Expansion& a) noexcept {
     const T s0 = B::sqrt(a.x[0]);
-    if (!(a.x[0] > T{}) || !detail::finite(a.x[0])) return Expansion(s0);  // 0, -0, <0, inf, NaN
+    if (!detail::less(T{}, a.x[0]) || !detail::finite(a.x[0]))
+      return Expansion(s0);  // 0, -0, <0, inf, NaN
     if constexpr (N == 2) {
       // SQRTDWtoDW (LLMPR 2023 Alg. 8): one Newton correction of the root of the high word.
       const T rho1 = B::fma(-s0, s0, a.x[0]);  // exact
@@ -942,7 +957,7 @@ class Expansion {
         const T v = e[i];
         const T m = detail::magnitude(v);
         int j = i - 1;
-        for (; j >= 0 && detail::magnitude(e[j]) < m; --j) e[j + 1] = e[j];
+        for (; j >= 0 && detail::less(detail::magnitude(e[j]), m); --j) e[j + 1] = e[j];
         e[j + 1] = v;
       }
     }
@@ -959,7 +974,7 @@ using quad_double = Expansion<double, 4>;
 
 template <class T, int N>
 SOFTNUM_HOST_DEVICE constexpr Expansion<T, N> abs(const Expansion<T, N>& a) noexcept {
-  return a.x[0] < T{} ? -a : a;
+  return detail::less(a.x[0], T{}) ? -a : a;
 }
 template <class T, int N>
 SOFTNUM_HOST_DEVICE constexpr bool isnan(const Expansion<T, N>& a) noexcept {
