@@ -62,12 +62,14 @@ void check_case(std::mt19937_64& g, Shape s, GemmOptions o, int edge_pct, const 
   const std::ptrdiff_t f32 = check_path<gp::F32Path<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
   const std::ptrdiff_t small = check_path<gp::SmallFloatPath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
   const std::ptrdiff_t fixed = check_path<gp::FixedPath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
+  const std::ptrdiff_t dbl = check_path<gp::DoublePath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
+  CHECK(dbl >= 0);
   CHECK(f32 >= 0);
   CHECK(small >= 0);
   CHECK(fixed >= 0);
   if (expect != nullptr && s.K > 0) {
     const std::string e = expect;
-    const std::ptrdiff_t n = e == "f32" ? f32 : e == "small_float" ? small : fixed;
+    const std::ptrdiff_t n = e == "f32" ? f32 : e == "small_float" ? small : e == "double" ? dbl : fixed;
     CHECK(n == s.M * s.N);
   }
 }
@@ -76,7 +78,8 @@ const Shape shapes[] = {{1, 1, 1},  {1, 7, 33},  {6, 1, 17}, {3, 5, 0},   {5, 4,
                         {4, 3, 65}, {7, 9, 130}, {2, 3, 200}, {16, 16, 16}, {3, 2, 1000}};
 
 template <class C>
-void check_all(const char* expect, int edge_pct, double scale = 1.0, bool stochastic = false) {
+void check_all(const char* expect, int edge_pct, double scale = 1.0, bool stochastic = false,
+               const char* stochastic_expect = nullptr) {
   std::mt19937_64 g(0x5EED0008u);
   for (const Shape& s : shapes) {
     for (std::ptrdiff_t chunk : {std::ptrdiff_t{0}, std::ptrdiff_t{64}, std::ptrdiff_t{7}}) {
@@ -89,7 +92,10 @@ void check_all(const char* expect, int edge_pct, double scale = 1.0, bool stocha
         if (stochastic) {
           o.round = Round::stochastic;
           o.output_round = Round::stochastic;
-          check_case<C>(g, s, o, edge_pct, nullptr, scale);
+          check_case<C>(g, s, o, edge_pct, stochastic_expect, scale);
+          o.round = Round::down;  // a directed mode: zero signs of exact cancellations
+          o.output_round = Round::nearest_even;
+          check_case<C>(g, s, o, edge_pct, stochastic_expect, scale);
         }
       }
     }
@@ -100,7 +106,7 @@ void check_all(const char* expect, int edge_pct, double scale = 1.0, bool stocha
 
 TEST_CASE("gemm paths: binary16 per-op nearest-even", "[gemm_paths]") {
   check_all<case_binary16>("small_float", 0);
-  check_all<case_binary16>("small_float", 10, 1.0, true);
+  check_all<case_binary16>("small_float", 10, 1.0, true, "double");
   check_all<case_binary16>("small_float", 0, 1e4);   // overflow to inf
   check_all<case_binary16>("small_float", 0, 1e-4);  // subnormal products and sums
 }
@@ -127,6 +133,14 @@ TEST_CASE("gemm paths: fp8 with binary16 accumulation (chunked)", "[gemm_paths]"
   check_all<case_e4m3_h16>("small_float", 0, 30.0);
   check_all<case_e4m3_h16>("small_float", 10);
   check_all<case_e5m2_h16>("small_float", 10, 100.0);
+  check_all<case_e4m3_p_e5m2_h16>("small_float", 10, 30.0, true, "double");  // P != A
+}
+
+TEST_CASE("gemm paths: fused small-format accumulation of float storage (the training model)", "[gemm_paths]") {
+  check_all<case_train_binary16>("double", 10, 1.0, true, "double");
+  check_all<case_train_e4m3>("double", 10, 30.0, true, "double");
+  check_all<case_train_bf16>("double", 10, 1e-20, true, "double");
+  check_all<case_e4m3_h16>("small_float", 0, 30.0, true, "double");
 }
 
 TEST_CASE("gemm paths: posit16", "[gemm_paths]") {
@@ -137,4 +151,5 @@ TEST_CASE("gemm paths: Fixed<8,8> exact accumulation", "[gemm_paths]") {
   check_all<case_fixed8_8>("fixed", 10, 4.0, true);
   check_all<case_fixed8_8_sat>("fixed", 10, 30.0, true);  // the accumulator saturates
   check_all<case_q7>("fixed", 10, 0.5, true);
+  check_all<case_fixed4_4_sat>("fixed", 10, 3.0, true);
 }

@@ -86,10 +86,16 @@ using case_e4m3_f32 = Case<float8_e4m3fn, float8_e4m3fn, float, Accumulation<flo
 using case_e4m3_f32_fused = Case<float8_e4m3fn, float8_e4m3fn, float, Accumulation<exact_product, float>>;
 using case_e4m3_h16 = Case<float8_e4m3fn, float8_e4m3fn, binary16, Accumulation<binary16, binary16>>;
 using case_e5m2_h16 = Case<float8_e5m2, float8_e5m2, binary16, Accumulation<binary16, binary16>>;
+using case_e4m3_p_e5m2_h16 = Case<float8_e4m3fn, float8_e4m3fn, binary16, Accumulation<float8_e5m2, binary16>>;
 using case_bf16 = Case<bfloat16, bfloat16, bfloat16, Accumulation<>>;
+// softnum_train's model: float storage, exact products, every addition rounded to the format.
+using case_train_binary16 = Case<float, float, float, Accumulation<exact_product, binary16>>;
+using case_train_e4m3 = Case<float, float, float, Accumulation<exact_product, float8_e4m3fn>>;
+using case_train_bf16 = Case<float, float, float, Accumulation<exact_product, bfloat16>>;
 using case_posit16 = Case<posit16, posit16, posit16, Accumulation<>>;
 using case_fixed8_8 = Case<fixed8_8, fixed8_8, fixed8_8, Accumulation<exact_product, fixed40_16>>;
 using case_fixed8_8_sat = Case<fixed8_8, fixed8_8, fixed16_16, Accumulation<exact_product, fixed16_16>>;
+using case_fixed4_4_sat = Case<Fixed<4, 4>, Fixed<4, 4>, Fixed<8, 8>, Accumulation<exact_product, Fixed<8, 8>>>;
 using case_q7 = Case<Fixed<1, 7>, Fixed<1, 7>, Fixed<16, 16>, Accumulation<exact_product, Fixed<32, 14>>>;
 
 }  // namespace softnum_test

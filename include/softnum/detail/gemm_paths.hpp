@@ -17,6 +17,9 @@
 //                 fp8), nearest-even, unfused: fp32 operation then one rounding to the format,
 //                 an innocuous double rounding (ROUNDING.md 1.1-1.2; the same argument as
 //                 FloatArith's float lanes, which are tested exhaustively).
+//   DoublePath:   product and accumulator Float formats with E <= 8, M <= 23, inputs whose
+//                 products are exact in double, every rounding mode (stochastic for M <= 18):
+//                 exact double product, round-to-odd double sum (TwoSum), one rounding.
 //   FixedPath:    Fixed inputs, exact products (fused, or a product format that holds them),
 //                 Fixed accumulator with the products' fraction bits: integer arithmetic in
 //                 int64, the overflow policy applied at every step; no rounding ever happens, so
@@ -126,7 +129,8 @@ constexpr bool float_subset() {
   } else if constexpr (FloatFormat<P> && FloatFormat<A>) {
     using FP = float_facts<P>;
     using FA = float_facts<A>;
-    return A::has_subnormals && FP::p <= FA::p && FP::quantum >= FA::quantum && FP::emax < FA::emax &&
+    // With p_P <= p_A and emax_P <= emax_A, P's largest value is at most A's.
+    return A::has_subnormals && FP::p <= FA::p && FP::quantum >= FA::quantum && FP::emax <= FA::emax &&
            (!P::codec::has_inf || A::codec::has_inf);
   } else {
     return false;
@@ -155,7 +159,9 @@ struct GenericPath {
   using A = or_type<typename Model::accumulator, TC>;
   static constexpr bool fused = std::is_same_v<P, exact_product>;
   static constexpr const char* name = "generic";
-  static constexpr int tm = 2, tn = 2;  // outputs per thread (the state is large)
+  // One output per thread and no unrolling: the state is large, and each inlined copy of a step
+  // is a soft-float adder and multiplier (compile time and registers).
+  static constexpr int tm = 1, tn = 1, k_unroll = 1;
 
   using a_type = TA;  // what shared memory holds
   using b_type = TB;
@@ -222,7 +228,7 @@ struct F32Path {
   static constexpr bool p_ok = fused || std::is_same_v<P, float> || std::is_same_v<P, binary32>;
   static constexpr bool types_ok = a_is_f32 && p_ok && float_facts<TA>::in_f32 && float_facts<TB>::in_f32;
   static constexpr const char* name = "f32";
-  static constexpr int tm = 4, tn = 4;
+  static constexpr int tm = 4, tn = 4, k_unroll = 2;
 
   using a_type = float;
   using b_type = float;
@@ -295,14 +301,17 @@ struct SmallFloatPath {
   }();
   static constexpr bool types_ok = [] {
     if constexpr (FloatFormat<P> && FloatFormat<A>) {
+      // An accumulator whose overflow gives NaN carries that NaN's sign into the output rounding
+      // (conversions keep a NaN's sign); the float lanes lose it, so such formats go generic.
       return float_facts<P>::via_float && float_facts<A>::via_float && float_subset<P, A>() && product_ok &&
+             A::overflow != Overflow::nan &&
              float_facts<TA>::in_f32 && float_facts<TB>::in_f32;
     } else {
       return false;
     }
   }();
   static constexpr const char* name = "small_float";
-  static constexpr int tm = 4, tn = 4;
+  static constexpr int tm = 4, tn = 4, k_unroll = 2;
 
   using a_type = float;
   using b_type = float;
@@ -366,6 +375,154 @@ struct SmallFloatPath {
 };
 
 // =============================================================================================
+// DoublePath: P (or exact_product) and A Float formats with E <= 8, M <= 23 (FloatArith's double
+// path), inputs whose products are exact in double (float, or Floats with p_a + p_b <= 53), any
+// rounding mode; stochastic when A (and P) have M + 35 <= 53. A step keeps the exact product
+// t = a * b as a double, makes the sum s + t (or s + round_P(t)) round-to-odd at 53 bits from its
+// TwoSum error, and rounds that once to A with FloatArith::from_double: 53 >= p + 2 (+ the 32
+// stochastic bits), so round-to-odd followed by one rounding is the correct rounding of the exact
+// value in every mode (Boldo & Melquiond 2008; ROUNDING.md 1.4-1.5). This is FloatArith's own fma
+// and add, which the Float tests check against the oracle. The state keeps A's bits, so NaN signs
+// (Overflow::nan) and zero signs are those of the model.
+template <class Model, class TA, class TB, class TC>
+struct DoublePath {
+  using P = or_type<typename Model::product, TC>;
+  using A = or_type<typename Model::accumulator, TC>;
+  static constexpr bool fused = std::is_same_v<P, exact_product>;
+  template <class T>
+  static constexpr bool double_format() {
+    if constexpr (FloatFormat<T>) return T::arith::via_double; else return false;
+  }
+  template <class T>
+  static constexpr int in_p() {  // significant bits of an input exactly held in double, or 99
+    if constexpr (std::is_same_v<T, float>) {
+      return 24;
+    } else if constexpr (FloatFormat<T>) {
+      return T::arith::via_double ? T::mantissa_bits + 1 : 99;
+    } else {
+      return 99;
+    }
+  }
+  static constexpr bool types_ok = double_format<A>() && (fused || double_format<P>()) && in_p<TA>() + in_p<TB>() <= 53;
+  static constexpr bool stochastic_ok = [] {
+    if constexpr (types_ok) {
+      bool ok = A::arith::stochastic_via_double;
+      if constexpr (!fused) ok = ok && P::arith::stochastic_via_double;
+      return ok;
+    } else {
+      return false;
+    }
+  }();
+  static constexpr const char* name = "double";
+  static constexpr int tm = 4, tn = 4, k_unroll = 1;
+
+  using a_type = double;
+  using b_type = double;
+  using a_frag = double;
+  using b_frag = double;
+  using acc_bits = typename std::conditional_t<types_ok, A, binary16>::storage_type;
+  struct State {
+    acc_bits total;
+    acc_bits s;
+  };
+
+  static constexpr bool applies(const Context& ctx) noexcept {
+    return types_ok && (ctx.mode != Round::stochastic || stochastic_ok);
+  }
+  template <class T>
+  SOFTNUM_HOST_DEVICE static constexpr double to_f64(T x) noexcept {
+    if constexpr (std::is_same_v<T, float>) {
+      return static_cast<double>(x);
+    } else if constexpr (FloatFormat<T>) {
+      return T::arith::to_double(x.bits());
+    } else {
+      return 0.0;
+    }
+  }
+  SOFTNUM_HOST_DEVICE static constexpr double load_a(TA x) noexcept { return to_f64(x); }
+  SOFTNUM_HOST_DEVICE static constexpr double load_b(TB x) noexcept { return to_f64(x); }
+  SOFTNUM_HOST_DEVICE static constexpr double zero_a() noexcept { return 0.0; }
+  SOFTNUM_HOST_DEVICE static constexpr double zero_b() noexcept { return 0.0; }
+  SOFTNUM_HOST_DEVICE static constexpr double expand_a(double x) noexcept { return x; }
+  SOFTNUM_HOST_DEVICE static constexpr double expand_b(double x) noexcept { return x; }
+
+  /// round_A(x + y) for doubles x, y holding exact values (FloatArith::add / fma's tail).
+  SOFTNUM_HOST_DEVICE static acc_bits round_sum(double x, double y, Round mode, std::uint32_t random) noexcept {
+    if constexpr (types_ok) {
+      using Ar = typename A::arith;
+      const double s = add_f64(x, y);
+      if (s == 0) return A::codec::zero_sum(sign_bit(x), sign_bit(y), mode);
+      if (!(sub_f64(s, s) == 0)) return Ar::from_double(s, mode, random, false);  // inf or NaN
+      const double bb = sub_f64(s, x);
+      const double err = add_f64(sub_f64(x, sub_f64(s, bb)), sub_f64(y, bb));  // TwoSum: the exact error
+      return Ar::from_double(round_to_odd_fix(s, err != 0, (err > 0) == (s > 0)), mode, random, false);
+    } else {
+      return 0;
+    }
+  }
+  SOFTNUM_HOST_DEVICE static double add_f64(double a, double b) noexcept {
+#if defined(__CUDA_ARCH__)
+    return __dadd_rn(a, b);
+#else
+    return a + b;
+#endif
+  }
+  SOFTNUM_HOST_DEVICE static double sub_f64(double a, double b) noexcept {
+#if defined(__CUDA_ARCH__)
+    return __dsub_rn(a, b);
+#else
+    return a - b;
+#endif
+  }
+  SOFTNUM_HOST_DEVICE static double mul_f64(double a, double b) noexcept {
+#if defined(__CUDA_ARCH__)
+    return __dmul_rn(a, b);
+#else
+    return a * b;
+#endif
+  }
+  SOFTNUM_HOST_DEVICE static double value(acc_bits b) noexcept {
+    if constexpr (types_ok) return A::arith::to_double(b); else return 0.0;
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr State init(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j,
+                                                  const Context& ctx) noexcept {
+    State st{0, 0};
+    if constexpr (types_ok) {
+      if (ctx.accumulate) {
+        st.total = pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)).bits();
+      }
+    }
+    if (ctx.chunk <= 0) st.s = st.total;
+    return st;
+  }
+  SOFTNUM_HOST_DEVICE static void step(State& st, double a, double b, std::ptrdiff_t k, std::ptrdiff_t i,
+                                       std::ptrdiff_t j, const Context& ctx) noexcept {
+    if constexpr (types_ok) {
+      double t = mul_f64(a, b);  // exact
+      if constexpr (!fused) {
+        const auto p = P::arith::from_double(t, ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 0), false);
+        t = P::arith::to_double(p);
+      }
+      st.s = round_sum(value(st.s), t, ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 1));
+    }
+  }
+  SOFTNUM_HOST_DEVICE static void end_chunk(State& st, std::ptrdiff_t k, std::ptrdiff_t i, std::ptrdiff_t j,
+                                            const Context& ctx) noexcept {
+    st.total = round_sum(value(st.total), value(st.s), ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 2));
+    st.s = 0;
+  }
+  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
+                                                 const Context& ctx) noexcept {
+    if constexpr (types_ok) {
+      return output<TC>(A::from_bits(ctx.chunk > 0 ? st.total : st.s).unpack(), i, j, ctx);
+    } else {
+      return output<TC>(make_special(Kind::zero, false), i, j, ctx);
+    }
+  }
+};
+
+// =============================================================================================
 // FixedPath: Fixed inputs, exact products, Fixed accumulator whose fraction bits F_A are at
 // least those of the products. Raw integers: p = a * b << (F_A - F_a - F_b) is the exact product
 // (no rounding, no overflow: the product format holds it), s + p is exact in int64, and the
@@ -389,7 +546,7 @@ struct FixedPath {
     }
   }();
   static constexpr const char* name = "fixed";
-  static constexpr int tm = 4, tn = 4;
+  static constexpr int tm = 4, tn = 4, k_unroll = 2;
 
   using a_type = std::int32_t;  // raw values (inputs of at most 32 bits)
   using b_type = std::int32_t;
