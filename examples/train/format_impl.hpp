@@ -153,7 +153,9 @@ constexpr bool needs_double() {
          static_cast<double>(L::denorm_min()) < static_cast<double>(F::denorm_min());
 }
 
-template <class T>
+/// with_quire = false leaves gemm_quire null (the e<E>m<M> family: halves its GEMM
+/// instantiations, which dominate the build time).
+template <class T, bool with_quire = true>
 Format make_format(const std::string& name, const std::string& type, Family family, int bits) {
   using L = std::numeric_limits<T>;
   Format f;
@@ -167,9 +169,11 @@ Format make_format(const std::string& name, const std::string& type, Family fami
   f.min_normal = as_double(L::min());
   f.needs_double = needs_double<T>();
   f.saturates = family == Family::posit || family == Family::fixed;
-  f.d = Kernels<double>{&round_array<T, double>, &axpby<T, double>, &gemm_acc<T, double>, &gemm_quire<T, double>};
+  f.d = Kernels<double>{&round_array<T, double>, &axpby<T, double>, &gemm_acc<T, double>, nullptr};
+  if constexpr (with_quire) f.d.gemm_quire = &gemm_quire<T, double>;
   if constexpr (!needs_double<T>()) {
-    f.f = Kernels<float>{&round_array<T, float>, &axpby<T, float>, &gemm_acc<T, float>, &gemm_quire<T, float>};
+    f.f = Kernels<float>{&round_array<T, float>, &axpby<T, float>, &gemm_acc<T, float>, nullptr};
+    if constexpr (with_quire) f.f.gemm_quire = &gemm_quire<T, float>;
   }
   f.round1 = &round1<T>;
   f.add1 = &add1<T>;

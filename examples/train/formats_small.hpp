@@ -1,5 +1,6 @@
 // softnum_train: the e<E>m<M> family, Float<E, M> with IEEE semantics (subnormals, inf, NaN),
-// for kMinE <= E <= kMaxE, 1 <= M <= kMaxM and E + M <= kMaxEM (at most 16 bits).
+// for kMinE <= E <= kMaxE, 1 <= M <= kMaxM and E + M <= kMaxEM (at most 16 bits). They cannot be
+// the destination of a quire accumulation (no instantiation of that GEMM; the named formats can).
 #pragma once
 
 #include "format_impl.hpp"
@@ -17,7 +18,7 @@ template <int E, int... Ms>
 void register_e(std::vector<Format>& out, std::integer_sequence<int, Ms...>) {
   auto one = [&out]<int M>() {
     if constexpr (M >= 1 && E + M <= kMaxEM) {
-      out.push_back(make_format<softnum::Float<E, M>>("e" + std::to_string(E) + "m" + std::to_string(M),
+      out.push_back(make_format<softnum::Float<E, M>, false>("e" + std::to_string(E) + "m" + std::to_string(M),
                                                       "Float<" + std::to_string(E) + ", " + std::to_string(M) + ">",
                                                       Family::floating, 1 + E + M));
     }

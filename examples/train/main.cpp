@@ -239,10 +239,9 @@ Options demo_options() {
   o.cfg.cli.base = "float32";
   o.cfg.hidden = {64};
   o.cfg.epochs = 2;
-  o.cfg.train_limit = 6000;
+  o.cfg.train_limit = 4000;
   o.cfg.test_limit = 2000;
-  o.compare = {"float32", "binary16", "bfloat16", "fp8_recipe", "float8_e5m2", "posit8", "positnn_mixed", "fixed8_8",
-               "fixed4_12"};
+  o.compare = {"float32", "binary16", "bfloat16", "fp8_recipe", "float8_e5m2", "posit8", "positnn_mixed", "fixed8_8"};
   o.cfg.progress = isatty(STDERR_FILENO);
   return o;
 }

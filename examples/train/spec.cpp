@@ -28,8 +28,8 @@ constexpr Preset kPresets[] = {
 };
 
 int role_index(const std::string& name) {
-  for (int r = 0; r < kRoles; ++r) {
-    if (name == kRoleNames[static_cast<std::size_t>(r)]) return r;
+  for (std::size_t r = 0; r < kRoles; ++r) {
+    if (name == kRoleNames[r]) return static_cast<int>(r);
   }
   return -1;
 }
@@ -131,6 +131,14 @@ Roles resolve(const FormatSpec& spec, const FormatSpec& cli) {
     }
   }
   if (roles.format[kAccumulator]->family == Family::quire) {
+    for (const Role r : {kActivations, kGradients}) {
+      if (roles.format[r]->d.gemm_quire == nullptr) {
+        throw std::invalid_argument("accumulator quire: the " + std::string(kRoleNames[r]) + " format " +
+                                    roles.format[r]->name +
+                                    " cannot receive a quire result (the e<E>m<M> family has no quire GEMM; "
+                                    "use a named format, e.g. float8_e5m2, binary16, a posit or a fixed format)");
+      }
+    }
     roles.mode[kAccumulator] = Round::nearest_even;  // exact: nothing to round until the output
   }
   return roles;

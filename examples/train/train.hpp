@@ -15,7 +15,7 @@
 namespace train {
 
 /// The tensor roles, each with its own format and rounding mode (docs/training.md).
-enum Role : int { kWeights, kActivations, kGradients, kAccumulator, kMaster, kLoss, kRoles };
+enum Role : std::size_t { kWeights, kActivations, kGradients, kAccumulator, kMaster, kLoss, kRoles };
 inline constexpr std::array<const char*, kRoles> kRoleNames = {"weights", "activations", "gradients",
                                                                "accumulator", "master", "loss"};
 
