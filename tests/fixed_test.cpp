@@ -18,6 +18,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/test_scale.hpp"
 #include "oracle/fixed_oracle.hpp"
 #include "oracle/oracle.hpp"
 
@@ -300,7 +301,7 @@ long exhaustive_format(bool with_fma_triples) {
   for (std::int64_t a = lo; a <= hi; ++a) {
     pc.sqrt(a);
     pc.neg_abs(a);
-    for (std::int64_t b = lo; b <= hi; ++b) {
+    for (std::int64_t b = lo + test_scale::first(a - lo); b <= hi; b += test_scale::divisor()) {
       pc.add_sub(a, b);
       pc.mul(a, b);
       pc.div(a, b);
@@ -312,7 +313,7 @@ long exhaustive_format(bool with_fma_triples) {
   if (!with_fma_triples) {  // a sample of fma triples
     std::mt19937_64 rng(test_seed() + W * 64 + I);
     std::uniform_int_distribution<std::int64_t> d(lo, hi);
-    for (int i = 0; i < 4000; ++i) pc.fma(d(rng), d(rng), d(rng));
+    for (long i = 0; i < test_scale::samples(4000L); ++i) pc.fma(d(rng), d(rng), d(rng));
   }
   INFO(fmt_name<TS>() << " and wrap: " << pc.fail.checks << " checks");
   pc.fail.report();
@@ -459,7 +460,7 @@ long wide_format(int random_pairs) {
 }  // namespace
 
 TEST_CASE("Fixed: 16- to 64-bit formats, edge cross product and random operands", "[fixed][wide]") {
-  constexpr int n = 30000;
+  const int n = test_scale::samples(30000);
   long checks = 0;
   checks += wide_format<16, 16>(n);
   checks += wide_format<32, 32>(n);
@@ -844,18 +845,18 @@ long conversions(int random_values) {
 
 TEST_CASE("Fixed: conversions from double, float and integers, and back", "[fixed][conversion]") {
   long checks = 0;
-  checks += conversions<8, 8>(4000);
-  checks += conversions<1, 7>(4000);
-  checks += conversions<8, 0>(4000);
-  checks += conversions<4, 4>(4000);
-  checks += conversions<16, 16>(4000);
-  checks += conversions<32, 32>(4000);
-  checks += conversions<1, 63>(4000);
-  checks += conversions<64, 0>(4000);
-  checks += conversions<1, 31>(4000);
-  checks += conversions<20, 13>(4000);
-  checks += conversions<40, 24>(4000);
-  checks += conversions<10, 50>(4000);
+  checks += conversions<8, 8>(test_scale::samples(4000));
+  checks += conversions<1, 7>(test_scale::samples(4000));
+  checks += conversions<8, 0>(test_scale::samples(4000));
+  checks += conversions<4, 4>(test_scale::samples(4000));
+  checks += conversions<16, 16>(test_scale::samples(4000));
+  checks += conversions<32, 32>(test_scale::samples(4000));
+  checks += conversions<1, 63>(test_scale::samples(4000));
+  checks += conversions<64, 0>(test_scale::samples(4000));
+  checks += conversions<1, 31>(test_scale::samples(4000));
+  checks += conversions<20, 13>(test_scale::samples(4000));
+  checks += conversions<40, 24>(test_scale::samples(4000));
+  checks += conversions<10, 50>(test_scale::samples(4000));
   WARN("conversions: " << checks << " checks");
 }
 
@@ -1089,8 +1090,8 @@ TEST_CASE("Fixed: exact products, sums and differences in the wider format", "[f
   check_exact_ops<Fixed<8, 0>, Fixed<2, 6>>(0);
   check_exact_ops<Fixed<1, 7>, Fixed<1, 7>>(0);
   check_exact_ops<Fixed<3, 2>, Fixed<6, 2, Round::up, FixedOverflow::wrap>>(0);
-  check_exact_ops<Fixed<16, 16>, Fixed<16, 16>>(20000);
-  check_exact_ops<Fixed<1, 31>, Fixed<1, 31>>(20000);
-  check_exact_ops<Fixed<32, 0>, Fixed<1, 31>>(20000);
-  check_exact_ops<Fixed<40, 10>, Fixed<2, 11>>(20000);
+  check_exact_ops<Fixed<16, 16>, Fixed<16, 16>>(test_scale::samples(20000L));
+  check_exact_ops<Fixed<1, 31>, Fixed<1, 31>>(test_scale::samples(20000L));
+  check_exact_ops<Fixed<32, 0>, Fixed<1, 31>>(test_scale::samples(20000L));
+  check_exact_ops<Fixed<40, 10>, Fixed<2, 11>>(test_scale::samples(20000L));
 }

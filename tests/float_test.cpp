@@ -4,6 +4,7 @@
 #include <softnum/softnum.hpp>
 
 #include "support/float_oracle_bridge.hpp"
+#include "support/test_scale.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -116,14 +117,14 @@ void exhaustive_small() {
   Mismatches m;
   for (int i = 0; i < n; ++i) {
     check_sqrt<T>(m, static_cast<st>(i));
-    for (int j = 0; j < n; ++j)
+    for (long j = test_scale::first(i); j < n; j += test_scale::divisor())
       for (Op op : {Op::add, Op::sub, Op::mul, Op::div}) check_binary<T>(m, op, static_cast<st>(i), static_cast<st>(j));
   }
   std::mt19937_64 g(7);
-  for (int k = 0; k < 20000; ++k) check_fma<T>(m, static_cast<st>(g() % n), static_cast<st>(g() % n), static_cast<st>(g() % n));
+  for (long k = 0; k < test_scale::samples(20000L); ++k) check_fma<T>(m, static_cast<st>(g() % n), static_cast<st>(g() % n), static_cast<st>(g() % n));
   INFO("checked " << m.checked);
   CHECK(m.count == 0);
-  CHECK(m.checked > 7L * 4 * n * n);
+  CHECK(m.checked > 7L * 4 * n * (n / test_scale::divisor()));
 }
 
 }  // namespace
@@ -194,10 +195,10 @@ void random_16(Op op, long n) {
 
 TEMPLATE_TEST_CASE("16-bit: 10^6 random pairs per op and mode plus edge cases vs oracle", "[float][random16]",
                    binary16, bfloat16) {
-  SECTION("add") { random_16<TestType>(Op::add, 1000000); }
-  SECTION("sub") { random_16<TestType>(Op::sub, 1000000); }
-  SECTION("mul") { random_16<TestType>(Op::mul, 1000000); }
-  SECTION("div") { random_16<TestType>(Op::div, 1000000); }
+  SECTION("add") { random_16<TestType>(Op::add, test_scale::samples(1000000)); }
+  SECTION("sub") { random_16<TestType>(Op::sub, test_scale::samples(1000000)); }
+  SECTION("mul") { random_16<TestType>(Op::mul, test_scale::samples(1000000)); }
+  SECTION("div") { random_16<TestType>(Op::div, test_scale::samples(1000000)); }
 }
 
 TEMPLATE_TEST_CASE("16-bit: sqrt exhaustive and fma sampled vs oracle", "[float][random16]", binary16, bfloat16) {
@@ -205,7 +206,7 @@ TEMPLATE_TEST_CASE("16-bit: sqrt exhaustive and fma sampled vs oracle", "[float]
   Mismatches m;
   for (int i = 0; i < 65536; ++i) check_sqrt<TestType>(m, static_cast<st>(i));
   std::mt19937_64 g(11);
-  for (int k = 0; k < 200000; ++k) check_fma<TestType>(m, static_cast<st>(g()), static_cast<st>(g()), static_cast<st>(g()));
+  for (long k = 0; k < test_scale::samples(200000L); ++k) check_fma<TestType>(m, static_cast<st>(g()), static_cast<st>(g()), static_cast<st>(g()));
   // The classic fma double-rounding trap: a*b a midpoint, c tiny of either sign.
   for (int k = 0; k < 2000; ++k) {
     const st a = static_cast<st>(0x3C00 | (g() & 0x3FF)), b = static_cast<st>(0x3C00 | (g() & 0x3FF));
@@ -289,10 +290,10 @@ void against_hardware(long n) {
 }  // namespace
 
 TEST_CASE("binary32 is bit-exact against hardware float in all IEEE modes", "[float][hardware]") {
-  against_hardware<binary32, float, std::uint32_t>(300000);
+  against_hardware<binary32, float, std::uint32_t>(test_scale::samples(300000));
 }
 TEST_CASE("binary64 is bit-exact against hardware double in all IEEE modes", "[float][hardware]") {
-  against_hardware<binary64, double, std::uint64_t>(150000);
+  against_hardware<binary64, double, std::uint64_t>(test_scale::samples(150000));
 }
 
 #if defined(__SIZEOF_FLOAT128__) && !defined(__clang__)

@@ -39,6 +39,7 @@
 #include <gmp.h>
 #include <mpfr.h>
 
+#include "support/test_scale.hpp"
 #include "oracle/oracle.hpp"
 #include "oracle/posit_oracle.hpp"
 
@@ -53,7 +54,7 @@ constexpr long kScale = 1;
 #else
 constexpr long kScale = 10;  // -O0 / sanitizer builds: fewer random samples, same exhaustive sets
 #endif
-long samples(long n) { return std::max(1L, n / kScale); }
+long samples(long n) { return std::max(1L, n / kScale / test_scale::divisor()); }
 /// Step through the patterns of a 16-bit format: all of them when optimised, a sample otherwise
 /// (the optimised run, which CI also does, covers every pattern).
 template <int N>
