@@ -195,7 +195,8 @@ int main() {
   suite<case_posit16>("posit16", 5, 1.0, true, false);
   suite<case_fixed8_8>("Fixed<8,8> exact", 5, 4.0, true);
   suite<case_fixed8_8_sat>("Fixed<8,8> saturating", 5, 30.0, false, false);
-  suite<case_q7>("Fixed<1,7> exact", 5, 0.5, false, false);
+  suite<case_q7>("Fixed<1,7> exact (int8)", 5, 0.5, false, false);
+  suite<case_fixed4_4_sat>("Fixed<4,4> saturating", 5, 3.0, false, false);
   stochastic_reproducible();
 
   std::printf("%d of %d comparisons bit-identical\n", checks - failures, checks);

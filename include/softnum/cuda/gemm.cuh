@@ -18,8 +18,12 @@
 //   small_float  product/accumulator Float formats of <= 11 bits, nearest-even: fp32 op plus one
 //                integer rounding (innocuous double rounding)
 //   fixed        Fixed inputs, exact products, Fixed accumulator: int64 with the overflow policy
+//   int8_dp4a    Fixed inputs of <= 8 bits whose exact sum cannot reach the accumulator's
+//                bound: __dp4a (4 int8 products per instruction, exact integer sums)
+//   f64          Float product/accumulator with E <= 8, M <= 23, any mode (stochastic: M <= 18):
+//                exact double product, round-to-odd double sum, one integer rounding
 // All kernels tile A and B through shared memory (16 k at a time, decoded once) and give each
-// thread a register tile of outputs (4x4; 2x2 for the generic kernel).
+// thread a register tile of outputs (4x4 or 4x8; one output for the generic kernel).
 #pragma once
 
 #ifndef __CUDACC__
@@ -40,7 +44,7 @@ namespace softnum::cuda {
 /// Which kernel runs a GEMM. automatic picks the fastest one whose exactness conditions hold
 /// for the types and options; naming one that does not apply is an error
 /// (cudaErrorInvalidValue), never a silent fallback.
-enum class Kernel { automatic, generic, half, f32, small_float, fixed };
+enum class Kernel { automatic, generic, half, f32, small_float, fixed, f64, int8 };
 
 /// Result of a launch: the CUDA error (cudaSuccess when the launch was accepted) and the name of
 /// the kernel that ran. Launches are asynchronous: errors during execution show up at the next
@@ -67,7 +71,7 @@ struct HalfPath {
       std::is_same_v<P, binary16> && std::is_same_v<A, binary16> &&
       softnum::detail::gemm_paths::float_subset<TA, binary16>() && softnum::detail::gemm_paths::float_subset<TB, binary16>();
   static constexpr const char* name = "half";
-  static constexpr int tm = 4, tn = 8;  // tn / 2 pairs of columns per thread
+  static constexpr int tm = 4, tn = 8, k_unroll = 2;  // tn / 2 pairs of columns per thread
   static constexpr bool pairs = true;
 
   using a_type = __half;
@@ -97,7 +101,7 @@ struct HalfPath {
   __device__ static a_frag expand_a(a_type x) { return __half2half2(x); }
   __device__ static b_frag expand_b(b_type x) { return x; }
 
-  __device__ static __half init_one(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
+  __device__ __noinline__ static __half init_one(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
     if (!ctx.accumulate) return __ushort_as_half(0);
     const A t = softnum::detail::pack_any<A>(softnum::detail::unpack_any(c_in), ctx.mode,
                                              softnum::detail::gemm_paths::word(ctx.mode, ctx.seed, i, j, ctx.K, 2));
@@ -117,7 +121,7 @@ struct HalfPath {
     st.total = __hadd2_rn(st.total, st.s);
     st.s = __half2half2(__ushort_as_half(0));
   }
-  __device__ static TC finish_one(__half t, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
+  __device__ __noinline__ static TC finish_one(__half t, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
     const unsigned short bits = __half_as_ushort(t);
     const softnum::detail::Unpacked u = (bits & 0x7FFFu) > 0x7C00u
                                             ? softnum::detail::make_special(softnum::detail::Kind::nan, false)
@@ -140,6 +144,18 @@ __device__ T& at(const MatrixView<T>& v, std::ptrdiff_t i, std::ptrdiff_t j) {
 
 template <class Path>
 concept PairPath = requires { Path::pairs; };
+
+// The first and last steps of an output run once per output and go through the generic
+// (soft-float) conversions: out of line, so that the unrolled register tile does not inline
+// TM x TN copies of them.
+template <class Path, class TC>
+__device__ __noinline__ typename Path::State init_output(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j, Context ctx) {
+  return Path::init(c_in, i, j, ctx);
+}
+template <class Path, class TC>
+__device__ __noinline__ TC finish_output(typename Path::State st, std::ptrdiff_t i, std::ptrdiff_t j, Context ctx) {
+  return Path::finish(st, i, j, ctx);
+}
 
 constexpr int block_dim = 16;  // 16 x 16 threads
 constexpr int block_k = 16;    // k per shared-memory tile
@@ -180,7 +196,7 @@ __global__ void __launch_bounds__(block_dim * block_dim)
       if constexpr (PairPath<Path>) {
         st[m][n] = Path::init2(c_in(m, 2 * n), c_in(m, 2 * n + 1), row[m], col[2 * n], col[2 * n + 1], ctx);
       } else {
-        st[m][n] = Path::init(c_in(m, n), row[m], col[n], ctx);
+        st[m][n] = init_output<Path>(c_in(m, n), row[m], col[n], ctx);
       }
     }
   }
@@ -200,7 +216,7 @@ __global__ void __launch_bounds__(block_dim * block_dim)
     }
     __syncthreads();
     const int kn = K - kt < BK ? static_cast<int>(K - kt) : BK;
-#pragma unroll 2
+#pragma unroll(Path::k_unroll)
     for (int kk = 0; kk < kn; ++kk) {
       const std::ptrdiff_t k = kt + kk;
       typename Path::a_frag af[TM];
@@ -248,7 +264,7 @@ __global__ void __launch_bounds__(block_dim * block_dim)
           at(C, row[m], col[2 * n + 1]) = Path::finish_hi(st[m][n], row[m], col[2 * n + 1], ctx);
         }
       } else {
-        if (row[m] < M && col[n] < N) at(C, row[m], col[n]) = Path::finish(st[m][n], row[m], col[n], ctx);
+        if (row[m] < M && col[n] < N) at(C, row[m], col[n]) = finish_output<Path, TC>(st[m][n], row[m], col[n], ctx);
       }
     }
   }
@@ -263,6 +279,128 @@ GemmStatus launch(const MatrixView<const TA>& A, const MatrixView<const TB>& B, 
   const dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gy));
   const dim3 block(block_dim, block_dim);
   gemm_kernel<Path, TA, TB, TC><<<grid, block, 0, stream>>>(A, B, C, ctx);
+  return GemmStatus{cudaGetLastError(), Path::name};
+}
+
+// ---------------------------------------------------------------------------------------------
+// int8 dot products (DP4A) for Fixed inputs of at most 8 bits. The model's fixed-point steps
+// (FixedPath) are exact integer additions followed by the accumulator's overflow policy. When no
+// partial sum can leave the accumulator's range (K * max|a*b| below its bound, C not accumulated),
+// the policy never acts, every chunk sum and the total are the exact integer sum of the products,
+// and any association of the additions gives the same integer: four products per __dp4a with an
+// int32 sum per 16-k tile (at most 16 * 2^14), added into an int64 total.
+template <class Model, class TA, class TB, class TC>
+struct Int8Path {
+  using Fix = softnum::detail::gemm_paths::FixedPath<Model, TA, TB, TC>;
+  using A = typename Fix::A;
+  static constexpr bool types_ok = [] {
+    if constexpr (Fix::types_ok) return TA::width <= 8 && TB::width <= 8; else return false;
+  }();
+  static constexpr const char* name = "int8_dp4a";
+  static constexpr int tm = 4, tn = 4;
+
+  static bool applies(const Context& ctx) noexcept {
+    if constexpr (types_ok) {
+      if (ctx.accumulate || ctx.K <= 0) return false;
+      // |sum| <= K * 2^(Wa - 1) * 2^(Wb - 1) * 2^shift must stay <= the accumulator's max raw.
+      const int bits = TA::width - 1 + TB::width - 1 + Fix::shift;  // <= 14 + 8
+      const auto max_raw = static_cast<double>(A::core::max_raw);
+      return static_cast<double>(ctx.K) * static_cast<double>(std::int64_t{1} << bits) <= max_raw;
+    } else {
+      return false;
+    }
+  }
+};
+
+template <class T>
+__device__ inline int raw8(T x) {
+  return static_cast<int>(x.raw()) & 0xFF;  // the two's complement byte
+}
+
+template <class Path, class TA, class TB, class TC>
+__global__ void __launch_bounds__(block_dim * block_dim)
+    int8_kernel(MatrixView<const TA> A, MatrixView<const TB> B, MatrixView<TC> C, Context ctx) {
+  constexpr int TM = Path::tm, TN = Path::tn;
+  constexpr int BM = block_dim * TM, BN = block_dim * TN, BK = block_k, BQ = BK / 4;
+  constexpr int threads = block_dim * block_dim;
+  __shared__ int As[BQ][BM];  // 4 consecutive k of a row, one byte each
+  __shared__ int Bs[BQ][BN];
+  const int tx = static_cast<int>(threadIdx.x), ty = static_cast<int>(threadIdx.y);
+  const int tid = ty * block_dim + tx;
+  const std::ptrdiff_t i0 = static_cast<std::ptrdiff_t>(blockIdx.y) * BM;
+  const std::ptrdiff_t j0 = static_cast<std::ptrdiff_t>(blockIdx.x) * BN;
+  const std::ptrdiff_t M = C.rows, N = C.cols, K = ctx.K;
+  std::int64_t total[TM][TN] = {};
+  for (std::ptrdiff_t kt = 0; kt < K; kt += BK) {
+    for (int e = tid; e < BM * BQ; e += threads) {
+      const int r = e / BQ, q = e % BQ;
+      const std::ptrdiff_t i = i0 + r;
+      int packed = 0;
+#pragma unroll
+      for (int t = 0; t < 4; ++t) {
+        const std::ptrdiff_t k = kt + 4 * q + t;
+        packed |= (i < M && k < K ? raw8(at(A, i, k)) : 0) << (8 * t);
+      }
+      As[q][r] = packed;
+    }
+    for (int e = tid; e < BN * BQ; e += threads) {
+      const int q = e / BN, c = e % BN;
+      const std::ptrdiff_t j = j0 + c;
+      int packed = 0;
+#pragma unroll
+      for (int t = 0; t < 4; ++t) {
+        const std::ptrdiff_t k = kt + 4 * q + t;
+        packed |= (j < N && k < K ? raw8(at(B, k, j)) : 0) << (8 * t);
+      }
+      Bs[q][c] = packed;
+    }
+    __syncthreads();
+    int sum[TM][TN] = {};
+#pragma unroll
+    for (int q = 0; q < BQ; ++q) {
+      int a[TM], b[TN];
+#pragma unroll
+      for (int m = 0; m < TM; ++m) a[m] = As[q][ty + block_dim * m];
+#pragma unroll
+      for (int n = 0; n < TN; ++n) b[n] = Bs[q][tx + block_dim * n];
+#pragma unroll
+      for (int m = 0; m < TM; ++m) {
+#pragma unroll
+        for (int n = 0; n < TN; ++n) sum[m][n] = __dp4a(a[m], b[n], sum[m][n]);
+      }
+    }
+#pragma unroll
+    for (int m = 0; m < TM; ++m) {
+#pragma unroll
+      for (int n = 0; n < TN; ++n) total[m][n] += sum[m][n];
+    }
+    __syncthreads();
+  }
+  using Fix = typename Path::Fix;
+#pragma unroll
+  for (int m = 0; m < TM; ++m) {
+#pragma unroll
+    for (int n = 0; n < TN; ++n) {
+      const std::ptrdiff_t i = i0 + ty + block_dim * m, j = j0 + tx + block_dim * n;
+      if (i < M && j < N) {
+        typename Fix::State st{0, total[m][n] << Fix::shift};  // exact: no overflow by applies()
+        if (ctx.chunk > 0) {
+          st.total = st.s;
+        }
+        at(C, i, j) = finish_output<Fix, TC>(st, i, j, ctx);
+      }
+    }
+  }
+}
+
+template <class Path, class TA, class TB, class TC>
+GemmStatus launch_int8(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
+                       const Context& ctx, cudaStream_t stream) {
+  constexpr std::ptrdiff_t BM = block_dim * Path::tm, BN = block_dim * Path::tn;
+  const std::ptrdiff_t gx = (C.cols + BN - 1) / BN, gy = (C.rows + BM - 1) / BM;
+  if (gy > 65535 || gx > 0x7FFFFFFF) return GemmStatus{cudaErrorInvalidConfiguration, Path::name};
+  int8_kernel<Path, TA, TB, TC><<<dim3(static_cast<unsigned>(gx), static_cast<unsigned>(gy)),
+                                  dim3(block_dim, block_dim), 0, stream>>>(A, B, C, ctx);
   return GemmStatus{cudaGetLastError(), Path::name};
 }
 
@@ -286,9 +424,14 @@ GemmStatus gemm(MatrixView<TA> A, MatrixView<TB> B, MatrixView<TC> C, const Gemm
   using F32 = gp::F32Path<Model, A_, B_, TC>;
   using Small = gp::SmallFloatPath<Model, A_, B_, TC>;
   using Fix = gp::FixedPath<Model, A_, B_, TC>;
+  using F64 = gp::DoublePath<Model, A_, B_, TC>;
+  using I8 = detail::Int8Path<Model, A_, B_, TC>;
   if (C.rows == 0 || C.cols == 0) return GemmStatus{cudaSuccess, "none"};
   switch (kernel) {
     case Kernel::automatic:
+      if constexpr (I8::types_ok) {
+        if (I8::applies(ctx)) return detail::launch_int8<I8>(a, b, C, ctx, stream);
+      }
       if constexpr (Half::types_ok) {
         if (Half::applies(ctx)) return detail::launch<Half>(a, b, C, ctx, stream);
       }
@@ -300,6 +443,9 @@ GemmStatus gemm(MatrixView<TA> A, MatrixView<TB> B, MatrixView<TC> C, const Gemm
       }
       if constexpr (Small::types_ok) {
         if (Small::applies(ctx)) return detail::launch<Small>(a, b, C, ctx, stream);
+      }
+      if constexpr (F64::types_ok) {
+        if (F64::applies(ctx)) return detail::launch<F64>(a, b, C, ctx, stream);
       }
       return detail::launch<Generic>(a, b, C, ctx, stream);
     case Kernel::generic: return detail::launch<Generic>(a, b, C, ctx, stream);
@@ -321,6 +467,16 @@ GemmStatus gemm(MatrixView<TA> A, MatrixView<TB> B, MatrixView<TC> C, const Gemm
     case Kernel::fixed:
       if constexpr (Fix::types_ok) {
         if (Fix::applies(ctx)) return detail::launch<Fix>(a, b, C, ctx, stream);
+      }
+      break;
+    case Kernel::int8:
+      if constexpr (I8::types_ok) {
+        if (I8::applies(ctx)) return detail::launch_int8<I8>(a, b, C, ctx, stream);
+      }
+      break;
+    case Kernel::f64:
+      if constexpr (F64::types_ok) {
+        if (F64::applies(ctx)) return detail::launch<F64>(a, b, C, ctx, stream);
       }
       break;
   }
