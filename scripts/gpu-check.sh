@@ -69,8 +69,8 @@ for fmt in "--format float32" "--format binary16 --rounding stochastic" "--forma
   fi
   if cmp -s <(cut -d, -f1-6,8- "$log_dir/train_cpu.csv") <(cut -d, -f1-6,8- "$log_dir/train_cuda.csv"); then
     echo "   ok   $fmt: identical CSV; $(grep -h 'final test accuracy' "$log_dir/train_cuda.log")" \
-         "(cpu $(grep -h '^ *1 ' "$log_dir/train_cpu.log" | awk '{print $NF}') s," \
-         "cuda $(grep -h '^ *1 ' "$log_dir/train_cuda.log" | awk '{print $NF}') s per epoch)"
+         "(cpu $(grep -h '^ *1 ' "$log_dir/train_cpu.log" | awk '{print $6}') s," \
+         "cuda $(grep -h '^ *1 ' "$log_dir/train_cuda.log" | awk '{print $6}') s per epoch)"
   else
     echo "   FAIL $fmt: CSVs differ"; diff <(cut -d, -f1-6,8- "$log_dir/train_cpu.csv") \
       <(cut -d, -f1-6,8- "$log_dir/train_cuda.csv") | head -5; status=1
