@@ -6,7 +6,8 @@
 #
 # Environment: CUDA_ARCH (default: the device's own, e.g. 90 on an H100), JOBS (default: nproc),
 # OUT (a directory to copy the logs to). Needs nvcc at /usr/local/cuda/bin/nvcc (or CUDACXX),
-# cmake, ninja or make, g++, Catch2 and Google Benchmark (the benchmarks directory needs them).
+# cmake (optional: without it, or without the test/bench dependencies, the CUDA programs are built
+# directly with nvcc and only they run). Warnings are not errors here (CI checks those).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -26,16 +27,38 @@ echo "== device arch sm_$arch, $jobs jobs, build dir $build"
 gen=()
 command -v ninja >/dev/null 2>&1 && [[ ! -f $build/CMakeCache.txt ]] && gen=(-G Ninja)
 start=$SECONDS
-CUDACXX=$nvcc CUDAHOSTCXX=${CUDAHOSTCXX:-g++} cmake -S . -B "$build" "${gen[@]}" \
-  -DCMAKE_BUILD_TYPE=Release -DSOFTNUM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" \
-  -DSOFTNUM_WERROR=ON -DSOFTNUM_BUILD_BENCHMARKS=ON -DSOFTNUM_BUILD_EXAMPLES=ON > "$log_dir/configure.log"
-cmake --build "$build" -j"$jobs" --target softnum_cuda_tests softnum_cuda_benches gemm_paths_test softnum_train \
-  > "$log_dir/build.log" 2>&1 || { tail -50 "$log_dir/build.log"; exit 1; }
+direct=0
+if CUDACXX=$nvcc CUDAHOSTCXX=${CUDAHOSTCXX:-g++} cmake -S . -B "$build" "${gen[@]}" \
+     -DCMAKE_BUILD_TYPE=Release -DSOFTNUM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" \
+     -DSOFTNUM_WERROR=OFF -DSOFTNUM_BUILD_BENCHMARKS=ON -DSOFTNUM_BUILD_EXAMPLES=ON > "$log_dir/configure.log" 2>&1; then
+  cmake --build "$build" -j"$jobs" --target softnum_cuda_tests softnum_cuda_benches gemm_paths_test softnum_train \
+    > "$log_dir/build.log" 2>&1 || { tail -50 "$log_dir/build.log"; exit 1; }
+else
+  # No Catch2 / Google Benchmark / Eigen / Boost / MPFR / zlib here: build the CUDA programs
+  # directly with nvcc (they need only the headers and cuBLAS); no host test, no softnum_train.
+  echo "   CMake configure failed (missing dependencies? see $log_dir/configure.log):" \
+       "building the CUDA programs directly with nvcc"
+  direct=1
+  mkdir -p "$build/tests" "$build/bench"
+  flags=(-std=c++20 -O3 -DNDEBUG -fmad=false -Xcompiler=-ffp-contract=off -Iinclude -Itests)
+  for a in ${arch//;/ }; do flags+=(--generate-code="arch=compute_$a,code=sm_$a"); done
+  pids=()
+  for src in tests/cuda/*.cu bench/cuda/*.cu; do
+    stem=$(basename "$src" .cu)
+    dir=$build/tests
+    [[ $src == bench/* ]] && dir=$build/bench
+    "$nvcc" "${flags[@]}" "$src" -o "$dir/cuda_$stem" -lcublasLt -lcublas > "$log_dir/build_$stem.log" 2>&1 &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || { cat "$log_dir"/build_*.log | tail -40; exit 1; }; done
+fi
 echo "== build: $((SECONDS - start)) s"
 
 status=0
-echo "== host test of the kernels' step sequences"
-"$build/tests/gemm_paths_test" | tail -2 | tee "$log_dir/gemm_paths_test.log" || status=1
+if [[ $direct -eq 0 ]]; then
+  echo "== host test of the kernels' step sequences"
+  "$build/tests/gemm_paths_test" | tail -2 | tee "$log_dir/gemm_paths_test.log" || status=1
+fi
 for t in "$build"/tests/cuda_*; do
   [[ -x $t ]] || continue
   echo "== $(basename "$t")"
@@ -51,7 +74,8 @@ done
 # softnum_train: --backend cuda must write the CPU backend's CSV (timing column 7 aside).
 train=$build/examples/train/softnum_train
 echo "== softnum_train --backend cuda vs --backend cpu"
-for fmt in "--format float32" "--format binary16 --rounding stochastic" "--format float8_e4m3fn --accumulator binary16" \
+[[ -x $train ]] || echo "   skipped: softnum_train was not built"
+[[ -x $train ]] && for fmt in "--format float32" "--format binary16 --rounding stochastic" "--format float8_e4m3fn --accumulator binary16" \
            "--format posit16"; do
   args=(--train-limit 2000 --test-limit 1000 --epochs 1 --hidden 64 --progress never --skip-missing-data $fmt)
   set +e
