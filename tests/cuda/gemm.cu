@@ -192,6 +192,8 @@ int main() {
   suite<case_e4m3_f32_fused>("e4m3fn fused fp32", 5, 10.0, false, false);
   suite<case_e4m3_h16>("e4m3fn binary16 acc", 5, 30.0, true);
   suite<case_e5m2_h16>("e5m2 binary16 acc", 5, 100.0, false, false);
+  suite<case_train_binary16>("train: float -> binary16 acc", 5, 1.0, true, false);  // softnum_train's model
+  suite<case_train_e4m3>("train: float -> e4m3fn acc", 5, 30.0, true, false);
   suite<case_posit16>("posit16", 5, 1.0, true, false);
   suite<case_fixed8_8>("Fixed<8,8> exact", 5, 4.0, true);
   suite<case_fixed8_8_sat>("Fixed<8,8> saturating", 5, 30.0, false, false);
