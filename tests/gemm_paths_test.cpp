@@ -3,14 +3,14 @@
 // SOFTNUM_HOST_DEVICE code the CUDA kernels run. The device itself is tested by tests/cuda/.
 #include <softnum/detail/gemm_paths.hpp>
 
-#include "support/gemm_models.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <cstddef>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "support/gemm_models.hpp"
 
 using namespace softnum_test;
 namespace gp = softnum::detail::gemm_paths;
@@ -24,18 +24,21 @@ struct Shape {
 // Runs Path over all outputs of row-major A (MxK), B (KxN), C (MxN) and compares with
 // gemm_reference. Returns the number of outputs compared (0 if the path does not apply).
 template <class Path, class C>
-std::ptrdiff_t check_path(const std::vector<typename C::TA>& a, const std::vector<typename C::TB>& b,
-                          const std::vector<typename C::TC>& c0, const std::vector<typename C::TC>& want, Shape s,
-                          const GemmOptions& o) {
+std::ptrdiff_t check_path(const std::vector<typename C::TA>& a,
+                          const std::vector<typename C::TB>& b,
+                          const std::vector<typename C::TC>& c0,
+                          const std::vector<typename C::TC>& want, Shape s, const GemmOptions& o) {
   const gp::Context ctx = gp::make_context(o, s.K);
   if (!Path::applies(ctx)) return 0;
   for (std::ptrdiff_t i = 0; i < s.M; ++i) {
     for (std::ptrdiff_t j = 0; j < s.N; ++j) {
       const auto idx = static_cast<std::size_t>(i * s.N + j);
-      const typename C::TC got = gp::run_element<Path>(a.data() + i * s.K, 1, b.data() + j, s.N, c0[idx], i, j, ctx);
+      const typename C::TC got =
+          gp::run_element<Path>(a.data() + i * s.K, 1, b.data() + j, s.N, c0[idx], i, j, ctx);
       if (!same_bits(got, want[idx])) {
-        FAIL_CHECK(Path::name << " differs at (" << i << "," << j << ") M=" << s.M << " N=" << s.N << " K=" << s.K
-                              << " chunk=" << o.chunk << " accumulate=" << o.accumulate << ": got 0x" << std::hex
+        FAIL_CHECK(Path::name << " differs at (" << i << "," << j << ") M=" << s.M << " N=" << s.N
+                              << " K=" << s.K << " chunk=" << o.chunk
+                              << " accumulate=" << o.accumulate << ": got 0x" << std::hex
                               << bits_of(got) << " want 0x" << bits_of(want[idx]));
         return -1;
       }
@@ -47,7 +50,8 @@ std::ptrdiff_t check_path(const std::vector<typename C::TA>& a, const std::vecto
 // All paths against the reference for one case, options and shape. `expect` names the fast
 // path that must apply (nullptr: only the generic one).
 template <class C>
-void check_case(std::mt19937_64& g, Shape s, GemmOptions o, int edge_pct, const char* expect, double scale = 1.0) {
+void check_case(std::mt19937_64& g, Shape s, GemmOptions o, int edge_pct, const char* expect,
+                double scale = 1.0) {
   using TA = typename C::TA;
   using TB = typename C::TB;
   using TC = typename C::TC;
@@ -60,8 +64,10 @@ void check_case(std::mt19937_64& g, Shape s, GemmOptions o, int edge_pct, const 
                         row_major(want.data(), s.M, s.N), o);
   CHECK(check_path<gp::GenericPath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o) == s.M * s.N);
   const std::ptrdiff_t f32 = check_path<gp::F32Path<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
-  const std::ptrdiff_t small = check_path<gp::SmallFloatPath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
-  const std::ptrdiff_t fixed = check_path<gp::FixedPath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
+  const std::ptrdiff_t small =
+      check_path<gp::SmallFloatPath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
+  const std::ptrdiff_t fixed =
+      check_path<gp::FixedPath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
   const std::ptrdiff_t dbl = check_path<gp::DoublePath<Model, TA, TB, TC>, C>(a, b, c0, want, s, o);
   CHECK(dbl >= 0);
   CHECK(f32 >= 0);
@@ -69,12 +75,15 @@ void check_case(std::mt19937_64& g, Shape s, GemmOptions o, int edge_pct, const 
   CHECK(fixed >= 0);
   if (expect != nullptr && s.K > 0) {
     const std::string e = expect;
-    const std::ptrdiff_t n = e == "f32" ? f32 : e == "small_float" ? small : e == "double" ? dbl : fixed;
+    const std::ptrdiff_t n = e == "f32"           ? f32
+                             : e == "small_float" ? small
+                             : e == "double"      ? dbl
+                                                  : fixed;
     CHECK(n == s.M * s.N);
   }
 }
 
-const Shape shapes[] = {{1, 1, 1},  {1, 7, 33},  {6, 1, 17}, {3, 5, 0},   {5, 4, 64},
+const Shape shapes[] = {{1, 1, 1},  {1, 7, 33},  {6, 1, 17},  {3, 5, 0},    {5, 4, 64},
                         {4, 3, 65}, {7, 9, 130}, {2, 3, 200}, {16, 16, 16}, {3, 2, 1000}};
 
 template <class C>
@@ -136,7 +145,8 @@ TEST_CASE("gemm paths: fp8 with binary16 accumulation (chunked)", "[gemm_paths]"
   check_all<case_e4m3_p_e5m2_h16>("small_float", 10, 30.0, true, "double");  // P != A
 }
 
-TEST_CASE("gemm paths: fused small-format accumulation of float storage (the training model)", "[gemm_paths]") {
+TEST_CASE("gemm paths: fused small-format accumulation of float storage (the training model)",
+          "[gemm_paths]") {
   check_all<case_train_binary16>("double", 10, 1.0, true, "double");
   check_all<case_train_e4m3>("double", 10, 30.0, true, "double");
   check_all<case_train_bf16>("double", 10, 1e-20, true, "double");

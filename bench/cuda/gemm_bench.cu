@@ -11,9 +11,6 @@
 #include <softnum/fixed.hpp>
 #include <softnum/posit.hpp>
 
-#include <cublas_v2.h>
-#include <cuda_fp16.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,17 +18,20 @@
 #include <string>
 #include <vector>
 
+#include <cublas_v2.h>
+#include <cuda_fp16.h>
+
 namespace {
 
 using namespace softnum;
 
-#define CUDA_OK(expr)                                                                               \
-  do {                                                                                              \
-    const cudaError_t e_ = (expr);                                                                  \
-    if (e_ != cudaSuccess) {                                                                        \
+#define CUDA_OK(expr)                                                                             \
+  do {                                                                                            \
+    const cudaError_t e_ = (expr);                                                                \
+    if (e_ != cudaSuccess) {                                                                      \
       std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, cudaGetErrorString(e_)); \
-      std::exit(1);                                                                                 \
-    }                                                                                               \
+      std::exit(1);                                                                               \
+    }                                                                                             \
   } while (0)
 
 template <class T>
@@ -80,8 +80,10 @@ double seconds_per_call(F&& f) {
 }
 
 void report(const char* name, const char* kernel, std::ptrdiff_t n, double s) {
-  const double flop = 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
-  std::printf("| %-44s | %-12s | %5td | %10.4f | %9.1f |\n", name, kernel, n, s * 1e3, flop / s * 1e-9);
+  const double flop =
+      2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+  std::printf("| %-44s | %-12s | %5td | %10.4f | %9.1f |\n", name, kernel, n, s * 1e3,
+              flop / s * 1e-9);
   std::fflush(stdout);
 }
 
@@ -95,8 +97,9 @@ void bench_softnum(const char* name, std::ptrdiff_t n, GemmOptions o, double sca
   CUDA_OK(cudaMemset(c, 0, nn * sizeof(TC)));
   const char* kernel = "";
   const double s = seconds_per_call([&] {
-    const cuda::GemmStatus st = cuda::gemm<Model>(row_major(static_cast<const TA*>(a), n, n),
-                                                  row_major(static_cast<const TB*>(b), n, n), row_major(c, n, n), o);
+    const cuda::GemmStatus st =
+        cuda::gemm<Model>(row_major(static_cast<const TA*>(a), n, n),
+                          row_major(static_cast<const TB*>(b), n, n), row_major(c, n, n), o);
     CUDA_OK(st.error);
     kernel = st.kernel;
   });
@@ -117,10 +120,11 @@ void bench_hardware(cuda::HardwareGemm& hw, const char* name, std::ptrdiff_t n) 
   bool ok = true;
   const double s = seconds_per_call([&] {
     const cuda::HardwareStatus st =
-        hw.gemm(row_major(static_cast<const TA*>(a), n, n), col_major(static_cast<const TA*>(b), n, n),
-                row_major(c, n, n));
+        hw.gemm(row_major(static_cast<const TA*>(a), n, n),
+                col_major(static_cast<const TA*>(b), n, n), row_major(c, n, n));
     if (!st.ok() && ok) {
-      std::printf("| %-44s | failed: %s (status %d)\n", name, st.message, static_cast<int>(st.status));
+      std::printf("| %-44s | failed: %s (status %d)\n", name, st.message,
+                  static_cast<int>(st.status));
       ok = false;
     }
   });
@@ -140,7 +144,9 @@ void bench_cublas(cublasHandle_t h, std::ptrdiff_t n) {
     CUDA_OK(cudaMalloc(&c, nn * sizeof(float)));
     const float alpha = 1, beta = 0;
     cublasSetMathMode(h, CUBLAS_PEDANTIC_MATH);  // true fp32 SIMT/FFMA, no TF32
-    const double s = seconds_per_call([&] { cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, ni, ni, ni, &alpha, a, ni, b, ni, &beta, c, ni); });
+    const double s = seconds_per_call([&] {
+      cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, ni, ni, ni, &alpha, a, ni, b, ni, &beta, c, ni);
+    });
     report("cuBLAS SGEMM (fp32, pedantic: no TF32)", "cublas", n, s);
     cublasSetMathMode(h, CUBLAS_DEFAULT_MATH);
     CUDA_OK(cudaFree(a));
@@ -153,7 +159,9 @@ void bench_cublas(cublasHandle_t h, std::ptrdiff_t n) {
     __half* c = nullptr;
     CUDA_OK(cudaMalloc(&c, nn * sizeof(__half)));
     const __half alpha = __float2half(1.0f), beta = __float2half(0.0f);
-    const double s = seconds_per_call([&] { cublasHgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, ni, ni, ni, &alpha, a, ni, b, ni, &beta, c, ni); });
+    const double s = seconds_per_call([&] {
+      cublasHgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, ni, ni, ni, &alpha, a, ni, b, ni, &beta, c, ni);
+    });
     report("cuBLAS HGEMM (fp16 in/out, tensor cores)", "cublas", n, s);
     CUDA_OK(cudaFree(a));
     CUDA_OK(cudaFree(b));
@@ -167,7 +175,8 @@ int main(int argc, char** argv) {
   int devices = 0;
   const cudaError_t e = cudaGetDeviceCount(&devices);
   if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n", e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
+    std::printf("SKIP: no CUDA device (%s)\n",
+                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
     return 77;
   }
   std::vector<std::ptrdiff_t> sizes;
@@ -187,10 +196,13 @@ int main(int argc, char** argv) {
   if (sizes.empty()) sizes = {1024, 4096, 8192};
   cudaDeviceProp prop{};
   CUDA_OK(cudaGetDeviceProperties(&prop, 0));
-  std::printf("device: %s (sm_%d%d, %d SMs)\n\n", prop.name, prop.major, prop.minor, prop.multiProcessorCount);
-  std::printf("| %-44s | %-12s | %5s | %10s | %9s |\n", "model", "kernel", "n", "ms/call", "GFLOP/s");
+  std::printf("device: %s (sm_%d%d, %d SMs)\n\n", prop.name, prop.major, prop.minor,
+              prop.multiProcessorCount);
+  std::printf("| %-44s | %-12s | %5s | %10s | %9s |\n", "model", "kernel", "n", "ms/call",
+              "GFLOP/s");
   std::printf("|%s|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(14, '-').c_str(),
-              std::string(7, '-').c_str(), std::string(12, '-').c_str(), std::string(11, '-').c_str());
+              std::string(7, '-').c_str(), std::string(12, '-').c_str(),
+              std::string(11, '-').c_str());
 
   cublasHandle_t h = nullptr;
   if (cublasCreate(&h) != CUBLAS_STATUS_SUCCESS) {
@@ -207,22 +219,25 @@ int main(int argc, char** argv) {
     GemmOptions sr;
     sr.round = Round::stochastic;
     sr.seed = 1;
-    bench_softnum<Accumulation<>, binary16, binary16, binary16>("binary16, per-op RNE (binary16 acc)", n, rn, 1.0);
-    bench_softnum<Accumulation<exact_product, float>, bfloat16, bfloat16, float>("bfloat16, fused fp32 acc", n, rn,
-                                                                                 1.0);
-    bench_softnum<Accumulation<>, bfloat16, bfloat16, bfloat16>("bfloat16, per-op RNE (bfloat16 acc)", n, rn, 1.0);
-    bench_softnum<Accumulation<float, float>, float8_e4m3fn, float8_e4m3fn, float>("float8_e4m3fn, fp32 acc", n, rn,
-                                                                                   4.0);
+    bench_softnum<Accumulation<>, binary16, binary16, binary16>(
+        "binary16, per-op RNE (binary16 acc)", n, rn, 1.0);
+    bench_softnum<Accumulation<exact_product, float>, bfloat16, bfloat16, float>(
+        "bfloat16, fused fp32 acc", n, rn, 1.0);
+    bench_softnum<Accumulation<>, bfloat16, bfloat16, bfloat16>(
+        "bfloat16, per-op RNE (bfloat16 acc)", n, rn, 1.0);
+    bench_softnum<Accumulation<float, float>, float8_e4m3fn, float8_e4m3fn, float>(
+        "float8_e4m3fn, fp32 acc", n, rn, 4.0);
     bench_softnum<Accumulation<binary16, binary16>, float8_e4m3fn, float8_e4m3fn, binary16>(
         "float8_e4m3fn, binary16 acc, chunk 64", n, chunk64, 4.0);
     bench_softnum<Accumulation<exact_product, fixed40_16>, fixed8_8, fixed8_8, fixed8_8>(
         "Fixed<8,8>, exact acc (Fixed<40,16>)", n, rn, 4.0);
-    bench_softnum<Accumulation<exact_product, Fixed<32, 14>>, Fixed<1, 7>, Fixed<1, 7>, Fixed<32, 14>>(
-        "Fixed<1,7> (q7), exact acc (Fixed<32,14>)", n, rn, 0.3);
+    bench_softnum<Accumulation<exact_product, Fixed<32, 14>>, Fixed<1, 7>, Fixed<1, 7>,
+                  Fixed<32, 14>>("Fixed<1,7> (q7), exact acc (Fixed<32,14>)", n, rn, 0.3);
     if (n <= max_generic) {
-      bench_softnum<Accumulation<>, posit16, posit16, posit16>("posit16, per-op (generic)", n, rn, 1.0);
-      bench_softnum<Accumulation<>, binary16, binary16, binary16>("binary16, per-op stochastic (generic)", n, sr,
-                                                                  1.0);
+      bench_softnum<Accumulation<>, posit16, posit16, posit16>("posit16, per-op (generic)", n, rn,
+                                                               1.0);
+      bench_softnum<Accumulation<>, binary16, binary16, binary16>(
+          "binary16, per-op stochastic (generic)", n, sr, 1.0);
     }
     bench_hardware<binary16, float>(hw, "hardware: binary16 -> fp32 (cuBLASLt)", n);
     bench_hardware<bfloat16, float>(hw, "hardware: bfloat16 -> fp32 (cuBLASLt)", n);

@@ -10,17 +10,17 @@
 // rounding; posits and fixed point the generic kernel). Everything else (double storage, the
 // quire, other accumulators) and the elementwise kernels (host arrays of a few thousand elements,
 // where a transfer costs more than the work) run the CPU backend's code.
-#include "backend.hpp"
-
 #include <softnum/cuda/gemm.cuh>
 #include <softnum/fixed.hpp>
 #include <softnum/posit.hpp>
 
-#include <cuda_runtime.h>
-
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+
+#include <cuda_runtime.h>
+
+#include "backend.hpp"
 
 namespace train {
 
@@ -29,7 +29,8 @@ namespace {
 using softnum::MatrixView;
 
 void check_cuda(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw std::runtime_error(std::string("CUDA backend: ") + what + ": " + cudaGetErrorString(e));
+  if (e != cudaSuccess)
+    throw std::runtime_error(std::string("CUDA backend: ") + what + ": " + cudaGetErrorString(e));
 }
 
 /// A grow-only device buffer.
@@ -99,59 +100,68 @@ class CudaBackend final : public Backend {
 
   std::string name() const override { return "cuda (" + device_ + ")"; }
 
-  void matmul(const Format& acc, Round acc_mode, const Format& dest, Round dest_mode, MatrixView<const float> A,
-              MatrixView<const float> B, MatrixView<float> C, std::uint64_t seed, std::ptrdiff_t chunk) override {
+  void matmul(const Format& acc, Round acc_mode, const Format& dest, Round dest_mode,
+              MatrixView<const float> A, MatrixView<const float> B, MatrixView<float> C,
+              std::uint64_t seed, std::ptrdiff_t chunk) override {
     if (acc.family != Family::quire && C.row_stride == C.cols && C.col_stride == 1 &&
-        with_gpu_format(acc.name, [&](auto* tag) { gpu_gemm<std::remove_pointer_t<decltype(tag)>>(A, B, C, acc_mode, seed, chunk); })) {
+        with_gpu_format(acc.name, [&](auto* tag) {
+          gpu_gemm<std::remove_pointer_t<decltype(tag)>>(A, B, C, acc_mode, seed, chunk);
+        })) {
       // The accumulator's values are exact in float; one rounding to the destination role, by the
       // CPU backend's own kernel (Philox stream 3, as there).
-      dest.kernels<float>().round(C.data, C.data, static_cast<std::size_t>(C.rows * C.cols), dest_mode, seed, 3);
+      dest.kernels<float>().round(C.data, C.data, static_cast<std::size_t>(C.rows * C.cols),
+                                  dest_mode, seed, 3);
       return;
     }
     cpu_->matmul(acc, acc_mode, dest, dest_mode, A, B, C, seed, chunk);
   }
-  void matmul(const Format& acc, Round acc_mode, const Format& dest, Round dest_mode, MatrixView<const double> A,
-              MatrixView<const double> B, MatrixView<double> C, std::uint64_t seed, std::ptrdiff_t chunk) override {
+  void matmul(const Format& acc, Round acc_mode, const Format& dest, Round dest_mode,
+              MatrixView<const double> A, MatrixView<const double> B, MatrixView<double> C,
+              std::uint64_t seed, std::ptrdiff_t chunk) override {
     cpu_->matmul(acc, acc_mode, dest, dest_mode, A, B, C, seed, chunk);
   }
-  void round(const Format& f, const float* x, float* y, std::size_t n, Round mode, std::uint64_t seed,
-             std::uint64_t stream) override {
+  void round(const Format& f, const float* x, float* y, std::size_t n, Round mode,
+             std::uint64_t seed, std::uint64_t stream) override {
     cpu_->round(f, x, y, n, mode, seed, stream);
   }
-  void round(const Format& f, const double* x, double* y, std::size_t n, Round mode, std::uint64_t seed,
-             std::uint64_t stream) override {
+  void round(const Format& f, const double* x, double* y, std::size_t n, Round mode,
+             std::uint64_t seed, std::uint64_t stream) override {
     cpu_->round(f, x, y, n, mode, seed, stream);
   }
-  void axpby(const Format& f, double a, const float* x, double b, const float* z, float* y, std::size_t n,
-             Round mode, std::uint64_t seed, std::uint64_t stream) override {
+  void axpby(const Format& f, double a, const float* x, double b, const float* z, float* y,
+             std::size_t n, Round mode, std::uint64_t seed, std::uint64_t stream) override {
     cpu_->axpby(f, a, x, b, z, y, n, mode, seed, stream);
   }
-  void axpby(const Format& f, double a, const double* x, double b, const double* z, double* y, std::size_t n,
-             Round mode, std::uint64_t seed, std::uint64_t stream) override {
+  void axpby(const Format& f, double a, const double* x, double b, const double* z, double* y,
+             std::size_t n, Round mode, std::uint64_t seed, std::uint64_t stream) override {
     cpu_->axpby(f, a, x, b, z, y, n, mode, seed, stream);
   }
 
  private:
   /// C = A * B with Accumulation<exact_product, T> on the device (the CPU backend's model).
   template <class T>
-  void gpu_gemm(MatrixView<const float> A, MatrixView<const float> B, MatrixView<float> C, Round mode,
-                std::uint64_t seed, std::ptrdiff_t chunk) {
+  void gpu_gemm(MatrixView<const float> A, MatrixView<const float> B, MatrixView<float> C,
+                Round mode, std::uint64_t seed, std::ptrdiff_t chunk) {
     const std::size_t na = span_of(A), nb = span_of(B), nc = span_of(C);
     auto* da = static_cast<float*>(a_.reserve((na + 1) * sizeof(float)));
     auto* db = static_cast<float*>(b_.reserve((nb + 1) * sizeof(float)));
     auto* dc = static_cast<float*>(c_.reserve((nc + 1) * sizeof(float)));
-    check_cuda(cudaMemcpyAsync(da, A.data, na * sizeof(float), cudaMemcpyHostToDevice, stream_), "copy A");
-    check_cuda(cudaMemcpyAsync(db, B.data, nb * sizeof(float), cudaMemcpyHostToDevice, stream_), "copy B");
+    check_cuda(cudaMemcpyAsync(da, A.data, na * sizeof(float), cudaMemcpyHostToDevice, stream_),
+               "copy A");
+    check_cuda(cudaMemcpyAsync(db, B.data, nb * sizeof(float), cudaMemcpyHostToDevice, stream_),
+               "copy B");
     softnum::GemmOptions o;
     o.round = mode;
     o.seed = seed;
     o.chunk = chunk;
-    const softnum::cuda::GemmStatus st = softnum::cuda::gemm<softnum::Accumulation<softnum::exact_product, T>>(
-        MatrixView<const float>{da, A.rows, A.cols, A.row_stride, A.col_stride},
-        MatrixView<const float>{db, B.rows, B.cols, B.row_stride, B.col_stride},
-        MatrixView<float>{dc, C.rows, C.cols, C.row_stride, C.col_stride}, o, stream_);
+    const softnum::cuda::GemmStatus st =
+        softnum::cuda::gemm<softnum::Accumulation<softnum::exact_product, T>>(
+            MatrixView<const float>{da, A.rows, A.cols, A.row_stride, A.col_stride},
+            MatrixView<const float>{db, B.rows, B.cols, B.row_stride, B.col_stride},
+            MatrixView<float>{dc, C.rows, C.cols, C.row_stride, C.col_stride}, o, stream_);
     check_cuda(st.error, "softnum::cuda::gemm");
-    check_cuda(cudaMemcpyAsync(C.data, dc, nc * sizeof(float), cudaMemcpyDeviceToHost, stream_), "copy C");
+    check_cuda(cudaMemcpyAsync(C.data, dc, nc * sizeof(float), cudaMemcpyDeviceToHost, stream_),
+               "copy C");
     check_cuda(cudaStreamSynchronize(stream_), "softnum::cuda::gemm (execution)");
   }
 
@@ -163,6 +173,8 @@ class CudaBackend final : public Backend {
 
 }  // namespace
 
-std::unique_ptr<Backend> make_cuda_backend(unsigned threads) { return std::make_unique<CudaBackend>(threads); }
+std::unique_ptr<Backend> make_cuda_backend(unsigned threads) {
+  return std::make_unique<CudaBackend>(threads);
+}
 
 }  // namespace train

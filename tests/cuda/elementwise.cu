@@ -3,11 +3,11 @@
 // without a CUDA device.
 #include <softnum/cuda/elementwise.cuh>
 
-#include "support/gemm_models.hpp"
-
 #include <cstdio>
 #include <random>
 #include <vector>
+
+#include "support/gemm_models.hpp"
 
 using namespace softnum_test;
 namespace sd = softnum::detail;
@@ -31,7 +31,8 @@ std::vector<T> from_device(const T* p, std::size_t n) {
 }
 
 template <class T>
-void expect_same(const char* what, cudaError_t e, const std::vector<T>& got, const std::vector<T>& want) {
+void expect_same(const char* what, cudaError_t e, const std::vector<T>& got,
+                 const std::vector<T>& want) {
   std::size_t bad = 0, first = 0;
   for (std::size_t i = 0; i < want.size(); ++i) {
     if (!same_bits(got[i], want[i])) {
@@ -40,8 +41,9 @@ void expect_same(const char* what, cudaError_t e, const std::vector<T>& got, con
   }
   if (e != cudaSuccess || bad != 0) {
     ++failures;
-    std::printf("FAIL %s: %s, %zu of %zu differ (first %zu: gpu 0x%llx host 0x%llx)\n", what, cudaGetErrorString(e),
-                bad, want.size(), first, bad ? bits_of(got[first]) : 0ull, bad ? bits_of(want[first]) : 0ull);
+    std::printf("FAIL %s: %s, %zu of %zu differ (first %zu: gpu 0x%llx host 0x%llx)\n", what,
+                cudaGetErrorString(e), bad, want.size(), first, bad ? bits_of(got[first]) : 0ull,
+                bad ? bits_of(want[first]) : 0ull);
   } else {
     std::printf("ok   %s (%zu elements)\n", what, want.size());
   }
@@ -78,8 +80,9 @@ void check_axpby(const char* what, Round mode) {
   std::vector<T> want(n);
   softnum::Philox gen(9, 2);
   for (std::size_t i = 0; i < n; ++i) {
-    const sd::Unpacked s = sd::exact_add(sd::exact_mul(sd::unpack_double(a), sd::number_traits<S>::unpack(x[i])),
-                                         sd::exact_mul(sd::unpack_double(b), sd::number_traits<S>::unpack(z[i])), mode);
+    const sd::Unpacked s = sd::exact_add(
+        sd::exact_mul(sd::unpack_double(a), sd::number_traits<S>::unpack(x[i])),
+        sd::exact_mul(sd::unpack_double(b), sd::number_traits<S>::unpack(z[i])), mode);
     const std::uint32_t r = gen();
     want[i] = sd::number_traits<T>::pack(s, mode, mode == Round::stochastic ? r : 0u);
   }
@@ -100,7 +103,8 @@ void check_relu_sgd(const char* what) {
   const std::size_t n = 4099;
   const auto x = random_matrix<T>(g, static_cast<std::ptrdiff_t>(n), 10, 1.0);
   const auto dy = random_matrix<T>(g, static_cast<std::ptrdiff_t>(n), 10, 1.0);
-  const T zero = sd::number_traits<T>::pack(sd::make_special(sd::Kind::zero, false), Round::nearest_even, 0u);
+  const T zero =
+      sd::number_traits<T>::pack(sd::make_special(sd::Kind::zero, false), Round::nearest_even, 0u);
   std::vector<T> want_y(n), want_dx(n);
   for (std::size_t i = 0; i < n; ++i) {
     const sd::Unpacked u = sd::number_traits<T>::unpack(x[i]);
@@ -126,12 +130,14 @@ void check_relu_sgd(const char* what) {
   cudaDeviceSynchronize();
   softnum::Philox gv(123, 8), gw(123, 9);
   for (std::size_t i = 0; i < n; ++i) {
-    const sd::Unpacked vs = sd::exact_add(sd::exact_mul(sd::unpack_double(0.9), sd::number_traits<T>::unpack(v[i])),
-                                          sd::number_traits<T>::unpack(dy[i]), Round::stochastic);
+    const sd::Unpacked vs =
+        sd::exact_add(sd::exact_mul(sd::unpack_double(0.9), sd::number_traits<T>::unpack(v[i])),
+                      sd::number_traits<T>::unpack(dy[i]), Round::stochastic);
     v[i] = sd::number_traits<T>::pack(vs, Round::stochastic, gv());
-    const sd::Unpacked ws = sd::exact_add(sd::number_traits<T>::unpack(w[i]),
-                                          sd::exact_mul(sd::unpack_double(-0.01), sd::number_traits<T>::unpack(v[i])),
-                                          Round::stochastic);
+    const sd::Unpacked ws =
+        sd::exact_add(sd::number_traits<T>::unpack(w[i]),
+                      sd::exact_mul(sd::unpack_double(-0.01), sd::number_traits<T>::unpack(v[i])),
+                      Round::stochastic);
     w[i] = sd::number_traits<T>::pack(ws, Round::stochastic, gw());
   }
   expect_same((std::string(what) + " sgd_momentum v").c_str(), e, from_device(dv, n), v);
@@ -149,14 +155,16 @@ int main() {
   int devices = 0;
   const cudaError_t e = cudaGetDeviceCount(&devices);
   if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n", e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
+    std::printf("SKIP: no CUDA device (%s)\n",
+                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
     return 77;
   }
   check_convert<binary16, float>("float -> binary16 nearest", Round::nearest_even, 1e3);
   check_convert<binary16, float>("float -> binary16 stochastic", Round::stochastic, 1.0);
   check_convert<float8_e4m3fn, float>("float -> e4m3fn stochastic", Round::stochastic, 100.0);
   check_convert<posit16, float>("float -> posit16 stochastic", Round::stochastic, 1.0);
-  check_convert<Fixed<8, 8>, binary16>("binary16 -> Fixed<8,8> stochastic", Round::stochastic, 10.0);
+  check_convert<Fixed<8, 8>, binary16>("binary16 -> Fixed<8,8> stochastic", Round::stochastic,
+                                       10.0);
   check_axpby<bfloat16, float>("axpby float -> bfloat16 nearest", Round::nearest_even);
   check_axpby<binary16, float>("axpby float -> binary16 stochastic", Round::stochastic);
   check_relu_sgd<binary16>("binary16");

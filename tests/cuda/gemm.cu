@@ -3,13 +3,13 @@
 // and reproducible stochastic rounding. Exits 77 (CTest "Skipped") without a CUDA device.
 #include <softnum/cuda/gemm.cuh>
 
-#include "support/gemm_models.hpp"
-
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "support/gemm_models.hpp"
 
 using namespace softnum_test;
 
@@ -18,13 +18,13 @@ namespace {
 int failures = 0;
 int checks = 0;
 
-#define CUDA_OK(expr)                                                                                  \
-  do {                                                                                                 \
-    const cudaError_t e_ = (expr);                                                                     \
-    if (e_ != cudaSuccess) {                                                                           \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, cudaGetErrorString(e_));    \
-      std::exit(1);                                                                                    \
-    }                                                                                                  \
+#define CUDA_OK(expr)                                                                             \
+  do {                                                                                            \
+    const cudaError_t e_ = (expr);                                                                \
+    if (e_ != cudaSuccess) {                                                                      \
+      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, cudaGetErrorString(e_)); \
+      std::exit(1);                                                                               \
+    }                                                                                             \
   } while (0)
 
 template <class T>
@@ -52,8 +52,8 @@ enum class Layout { row, col };  // A row-major + B row-major, or A col-major + 
 
 // One comparison: CPU gemm vs GPU (kernel k) for case C, shape s, options o.
 template <class C>
-void run(const char* label, std::mt19937_64& g, Shape s, GemmOptions o, softnum::cuda::Kernel kernel,
-         int edge_pct, double scale, Layout layout = Layout::row) {
+void run(const char* label, std::mt19937_64& g, Shape s, GemmOptions o,
+         softnum::cuda::Kernel kernel, int edge_pct, double scale, Layout layout = Layout::row) {
   using TA = typename C::TA;
   using TB = typename C::TB;
   using TC = typename C::TC;
@@ -65,7 +65,8 @@ void run(const char* label, std::mt19937_64& g, Shape s, GemmOptions o, softnum:
     return layout == Layout::row ? softnum::row_major(p, r, c) : softnum::col_major(p, r, c);
   };
   std::vector<TC> want = c0;
-  softnum::gemm<Model>(view(a.data(), s.M, s.K), view(b.data(), s.K, s.N), view(want.data(), s.M, s.N), o);
+  softnum::gemm<Model>(view(a.data(), s.M, s.K), view(b.data(), s.K, s.N),
+                       view(want.data(), s.M, s.N), o);
 
   DeviceBuffer<TA> da(a);
   DeviceBuffer<TB> db(b);
@@ -76,8 +77,8 @@ void run(const char* label, std::mt19937_64& g, Shape s, GemmOptions o, softnum:
   ++checks;
   if (!st.ok()) {
     ++failures;
-    std::printf("FAIL %-28s %4tdx%4tdx%4td: launch of %s failed: %s\n", label, s.M, s.N, s.K, st.kernel,
-                cudaGetErrorString(st.error));
+    std::printf("FAIL %-28s %4tdx%4tdx%4td: launch of %s failed: %s\n", label, s.M, s.N, s.K,
+                st.kernel, cudaGetErrorString(st.error));
     return;
   }
   CUDA_OK(cudaDeviceSynchronize());
@@ -92,22 +93,25 @@ void run(const char* label, std::mt19937_64& g, Shape s, GemmOptions o, softnum:
   if (bad != 0) {
     ++failures;
     const auto f = static_cast<std::size_t>(first);
-    std::printf("FAIL %-28s %4tdx%4tdx%4td chunk=%td acc=%d round=%d kernel=%s: %td of %zu outputs differ; first at "
-                "%td: gpu 0x%llx cpu 0x%llx\n",
-                label, s.M, s.N, s.K, o.chunk, int{o.accumulate}, static_cast<int>(o.round), st.kernel, bad,
-                want.size(), first, bits_of(got[f]), bits_of(want[f]));
+    std::printf(
+        "FAIL %-28s %4tdx%4tdx%4td chunk=%td acc=%d round=%d kernel=%s: %td of %zu outputs differ; "
+        "first at "
+        "%td: gpu 0x%llx cpu 0x%llx\n",
+        label, s.M, s.N, s.K, o.chunk, int{o.accumulate}, static_cast<int>(o.round), st.kernel, bad,
+        want.size(), first, bits_of(got[f]), bits_of(want[f]));
   } else if (s.M * s.N * s.K >= 1000000) {
-    std::printf("ok   %-28s %4tdx%4tdx%4td chunk=%td acc=%d round=%d kernel=%s\n", label, s.M, s.N, s.K, o.chunk,
-                int{o.accumulate}, static_cast<int>(o.round), st.kernel);
+    std::printf("ok   %-28s %4tdx%4tdx%4td chunk=%td acc=%d round=%d kernel=%s\n", label, s.M, s.N,
+                s.K, o.chunk, int{o.accumulate}, static_cast<int>(o.round), st.kernel);
   }
 }
 
-const Shape shapes[] = {{1, 1, 1},    {1, 300, 77},  {300, 1, 77},   {5, 7, 0},     {1, 1, 1000},
-                        {33, 65, 17}, {64, 64, 64},  {65, 129, 130}, {17, 3, 513},  {257, 190, 300},
-                        {128, 256, 64}, {3, 1000, 31}};
+const Shape shapes[] = {{1, 1, 1},    {1, 300, 77},    {300, 1, 77},   {5, 7, 0},
+                        {1, 1, 1000}, {33, 65, 17},    {64, 64, 64},   {65, 129, 130},
+                        {17, 3, 513}, {257, 190, 300}, {128, 256, 64}, {3, 1000, 31}};
 
 template <class C>
-void suite(const char* label, int edge_pct, double scale, bool stochastic, bool generic_too = true) {
+void suite(const char* label, int edge_pct, double scale, bool stochastic,
+           bool generic_too = true) {
   std::mt19937_64 g(0xC0DA0008u);
   using K = softnum::cuda::Kernel;
   for (const Shape& s : shapes) {
@@ -118,7 +122,8 @@ void suite(const char* label, int edge_pct, double scale, bool stochastic, bool 
         o.accumulate = acc;
         o.seed = 0x1234;
         run<C>(label, g, s, o, K::automatic, edge_pct, scale);
-        if (generic_too && s.M * s.N * s.K <= 3000000) run<C>(label, g, s, o, K::generic, edge_pct, scale);
+        if (generic_too && s.M * s.N * s.K <= 3000000)
+          run<C>(label, g, s, o, K::generic, edge_pct, scale);
         if (stochastic && s.M * s.N * s.K <= 3000000) {
           o.round = Round::stochastic;
           o.output_round = Round::stochastic;
@@ -162,11 +167,13 @@ void stochastic_reproducible() {
   ++checks;
   if (same12 != r1.size() || same13 == r1.size()) {
     ++failures;
-    std::printf("FAIL stochastic reproducibility: same seed %zu/%zu equal, other seed %zu/%zu equal\n", same12,
-                r1.size(), same13, r1.size());
+    std::printf(
+        "FAIL stochastic reproducibility: same seed %zu/%zu equal, other seed %zu/%zu equal\n",
+        same12, r1.size(), same13, r1.size());
   } else {
-    std::printf("ok   stochastic rounding: same seed identical, other seed differs in %zu of %zu outputs\n",
-                r1.size() - same13, r1.size());
+    std::printf(
+        "ok   stochastic rounding: same seed identical, other seed differs in %zu of %zu outputs\n",
+        r1.size() - same13, r1.size());
   }
 }
 
@@ -176,7 +183,8 @@ int main() {
   int devices = 0;
   const cudaError_t e = cudaGetDeviceCount(&devices);
   if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n", e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
+    std::printf("SKIP: no CUDA device (%s)\n",
+                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
     return 77;
   }
   cudaDeviceProp prop{};
@@ -192,7 +200,8 @@ int main() {
   suite<case_e4m3_f32_fused>("e4m3fn fused fp32", 5, 10.0, false, false);
   suite<case_e4m3_h16>("e4m3fn binary16 acc", 5, 30.0, true);
   suite<case_e5m2_h16>("e5m2 binary16 acc", 5, 100.0, false, false);
-  suite<case_train_binary16>("train: float -> binary16 acc", 5, 1.0, true, false);  // softnum_train's model
+  suite<case_train_binary16>("train: float -> binary16 acc", 5, 1.0, true,
+                             false);  // softnum_train's model
   suite<case_train_e4m3>("train: float -> e4m3fn acc", 5, 30.0, true, false);
   suite<case_posit16>("posit16", 5, 1.0, true, false);
   suite<case_fixed8_8>("Fixed<8,8> exact", 5, 4.0, true);

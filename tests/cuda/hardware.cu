@@ -3,12 +3,12 @@
 // by design, so this checks a relative error bound, not bits. Exits 77 without a CUDA device.
 #include <softnum/cuda/cublaslt.cuh>
 
-#include "support/gemm_models.hpp"
-
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <vector>
+
+#include "support/gemm_models.hpp"
 
 using namespace softnum_test;
 
@@ -26,8 +26,8 @@ T* to_device(const std::vector<T>& h) {
 
 // Row-major A (MxK), column-major B (KxN), row-major float C; error relative to sum |a||b|.
 template <class T>
-void check(softnum::cuda::HardwareGemm& hw, const char* name, std::ptrdiff_t M, std::ptrdiff_t N, std::ptrdiff_t K,
-           double tolerance) {
+void check(softnum::cuda::HardwareGemm& hw, const char* name, std::ptrdiff_t M, std::ptrdiff_t N,
+           std::ptrdiff_t K, double tolerance) {
   std::mt19937_64 g(11);
   const auto a = random_matrix<T>(g, M * K, 0, 1.0);
   const auto b = random_matrix<T>(g, K * N, 0, 1.0);
@@ -36,8 +36,8 @@ void check(softnum::cuda::HardwareGemm& hw, const char* name, std::ptrdiff_t M, 
   float* dc = nullptr;
   cudaMalloc(&dc, static_cast<std::size_t>(M * N) * sizeof(float));
   const softnum::cuda::HardwareStatus st =
-      hw.gemm(softnum::row_major(static_cast<const T*>(da), M, K), softnum::col_major(static_cast<const T*>(db), K, N),
-              softnum::row_major(dc, M, N));
+      hw.gemm(softnum::row_major(static_cast<const T*>(da), M, K),
+              softnum::col_major(static_cast<const T*>(db), K, N), softnum::row_major(dc, M, N));
   std::vector<float> c(static_cast<std::size_t>(M * N));
   const cudaError_t e = cudaMemcpy(c.data(), dc, c.size() * sizeof(float), cudaMemcpyDeviceToHost);
   cudaFree(da);
@@ -45,8 +45,8 @@ void check(softnum::cuda::HardwareGemm& hw, const char* name, std::ptrdiff_t M, 
   cudaFree(dc);
   if (!st.ok() || e != cudaSuccess) {
     ++failures;
-    std::printf("FAIL %s: %s (cublas status %d, %s)\n", name, st.message, static_cast<int>(st.status),
-                cudaGetErrorString(e));
+    std::printf("FAIL %s: %s (cublas status %d, %s)\n", name, st.message,
+                static_cast<int>(st.status), cudaGetErrorString(e));
     return;
   }
   double worst = 0;
@@ -55,19 +55,21 @@ void check(softnum::cuda::HardwareGemm& hw, const char* name, std::ptrdiff_t M, 
       double exact = 0, mag = 0;
       for (std::ptrdiff_t k = 0; k < K; ++k) {
         const double x = static_cast<double>(a[static_cast<std::size_t>(i * K + k)]);
-        const double y = static_cast<double>(b[static_cast<std::size_t>(j * K + k)]);  // column-major
+        const double y =
+            static_cast<double>(b[static_cast<std::size_t>(j * K + k)]);  // column-major
         exact += x * y;
         mag += std::fabs(x * y);
       }
-      const double err = std::fabs(static_cast<double>(c[static_cast<std::size_t>(i * N + j)]) - exact) /
-                         (mag > 0 ? mag : 1.0);
+      const double err =
+          std::fabs(static_cast<double>(c[static_cast<std::size_t>(i * N + j)]) - exact) /
+          (mag > 0 ? mag : 1.0);
       worst = err > worst ? err : worst;
     }
   }
   const bool ok = worst <= tolerance;
   failures += ok ? 0 : 1;
-  std::printf("%s %s %tdx%tdx%td: max error / sum|ab| = %.3g (bound %.3g)\n", ok ? "ok  " : "FAIL", name, M, N, K,
-              worst, tolerance);
+  std::printf("%s %s %tdx%tdx%td: max error / sum|ab| = %.3g (bound %.3g)\n", ok ? "ok  " : "FAIL",
+              name, M, N, K, worst, tolerance);
 }
 
 }  // namespace
@@ -76,7 +78,8 @@ int main() {
   int devices = 0;
   const cudaError_t e = cudaGetDeviceCount(&devices);
   if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n", e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
+    std::printf("SKIP: no CUDA device (%s)\n",
+                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
     return 77;
   }
   cudaDeviceProp prop{};

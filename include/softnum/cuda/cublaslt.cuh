@@ -22,12 +22,12 @@
 #include <softnum/float.hpp>
 #include <softnum/gemm.hpp>
 
-#include <cublasLt.h>
-#include <cuda_runtime.h>
-
 #include <cstddef>      // std::size_t, std::ptrdiff_t
 #include <cstdint>      // std::int64_t
 #include <type_traits>  // std::is_same_v
+
+#include <cublasLt.h>
+#include <cuda_runtime.h>
 
 namespace softnum::cuda {
 
@@ -51,9 +51,10 @@ constexpr cudaDataType_t cuda_type() {
   } else if constexpr (std::is_same_v<T, float8_e5m2>) {
     return CUDA_R_8F_E5M2;
   } else {
-    static_assert(std::is_same_v<T, float>,
-                  "softnum::cuda::HardwareGemm: types are binary16, bfloat16, float8_e4m3fn, float8_e5m2 "
-                  "(inputs) and float, binary16, bfloat16 (output)");
+    static_assert(
+        std::is_same_v<T, float>,
+        "softnum::cuda::HardwareGemm: types are binary16, bfloat16, float8_e4m3fn, float8_e5m2 "
+        "(inputs) and float, binary16, bfloat16 (output)");
     return CUDA_R_32F;
   }
 }
@@ -90,9 +91,11 @@ LtOperand lt_operand(const MatrixView<T>& x) {
 /// A cuBLASLt handle and workspace. Not thread-safe; one per stream is the usual pattern.
 class HardwareGemm {
  public:
-  explicit HardwareGemm(std::size_t workspace_bytes = std::size_t{32} << 20) : workspace_bytes_(workspace_bytes) {
+  explicit HardwareGemm(std::size_t workspace_bytes = std::size_t{32} << 20)
+      : workspace_bytes_(workspace_bytes) {
     status_ = cublasLtCreate(&handle_);
-    if (status_ == CUBLAS_STATUS_SUCCESS && cudaMalloc(&workspace_, workspace_bytes_) != cudaSuccess) {
+    if (status_ == CUBLAS_STATUS_SUCCESS &&
+        cudaMalloc(&workspace_, workspace_bytes_) != cudaSuccess) {
       workspace_ = nullptr;
       workspace_bytes_ = 0;
     }
@@ -143,11 +146,13 @@ class HardwareGemm {
       tb = detail::cuda_type<A_>();
     }
     if (!la.ok || !lb.ok || !lc.ok || lc.op != CUBLAS_OP_N) {
-      return {CUBLAS_STATUS_NOT_SUPPORTED, "operands must be row- or column-major with unit stride"};
+      return {CUBLAS_STATUS_NOT_SUPPORTED,
+              "operands must be row- or column-major with unit stride"};
     }
     const bool fp8 = ta == CUDA_R_8F_E4M3 || ta == CUDA_R_8F_E5M2;
     if (fp8 && (la.op != CUBLAS_OP_T || lb.op != CUBLAS_OP_N)) {
-      return {CUBLAS_STATUS_NOT_SUPPORTED, "fp8 needs the TN layout: A row-major and B column-major"};
+      return {CUBLAS_STATUS_NOT_SUPPORTED,
+              "fp8 needs the TN layout: A row-major and B column-major"};
     }
     const std::uint64_t m = la.op == CUBLAS_OP_N ? la.rows : la.cols;
     const std::uint64_t k = la.op == CUBLAS_OP_N ? la.cols : la.rows;
@@ -160,18 +165,21 @@ class HardwareGemm {
       if (r.ok() && s != CUBLAS_STATUS_SUCCESS) r = {s, what};
       return r.ok();
     };
-    if (check(cublasLtMatmulDescCreate(&op_desc, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate") &&
-        check(cublasLtMatmulDescSetAttribute(op_desc, CUBLASLT_MATMUL_DESC_TRANSA, &la.op, sizeof(la.op)),
+    if (check(cublasLtMatmulDescCreate(&op_desc, CUBLAS_COMPUTE_32F, CUDA_R_32F),
+              "cublasLtMatmulDescCreate") &&
+        check(cublasLtMatmulDescSetAttribute(op_desc, CUBLASLT_MATMUL_DESC_TRANSA, &la.op,
+                                             sizeof(la.op)),
               "TRANSA") &&
-        check(cublasLtMatmulDescSetAttribute(op_desc, CUBLASLT_MATMUL_DESC_TRANSB, &lb.op, sizeof(lb.op)),
+        check(cublasLtMatmulDescSetAttribute(op_desc, CUBLASLT_MATMUL_DESC_TRANSB, &lb.op,
+                                             sizeof(lb.op)),
               "TRANSB") &&
         check(cublasLtMatrixLayoutCreate(&da, ta, la.rows, la.cols, la.ld), "layout A") &&
         check(cublasLtMatrixLayoutCreate(&db, tb, lb.rows, lb.cols, lb.ld), "layout B") &&
         check(cublasLtMatrixLayoutCreate(&dc, detail::cuda_type<TC>(), m, n, lc.ld), "layout C")) {
       (void)k;
       const float alpha = 1.0f, beta = accumulate ? 1.0f : 0.0f;
-      check(cublasLtMatmul(handle_, op_desc, &alpha, pa, da, pb, db, &beta, C.data, dc, C.data, dc, nullptr,
-                           workspace_, workspace_bytes_, stream),
+      check(cublasLtMatmul(handle_, op_desc, &alpha, pa, da, pb, db, &beta, C.data, dc, C.data, dc,
+                           nullptr, workspace_, workspace_bytes_, stream),
             "cublasLtMatmul (no algorithm for these types and layouts on this GPU?)");
     }
     if (dc != nullptr) cublasLtMatrixLayoutDestroy(dc);

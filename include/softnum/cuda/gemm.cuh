@@ -33,11 +33,11 @@
 #include <softnum/detail/gemm_paths.hpp>
 #include <softnum/gemm.hpp>
 
-#include <cuda_fp16.h>  // __half2, __hmul2_rn, __hadd2_rn
-#include <cuda_runtime.h>
-
 #include <cstddef>      // std::ptrdiff_t
 #include <type_traits>  // std::is_same_v
+
+#include <cuda_fp16.h>  // __half2, __hmul2_rn, __hadd2_rn
+#include <cuda_runtime.h>
 
 namespace softnum::cuda {
 
@@ -67,9 +67,9 @@ template <class Model, class TA, class TB, class TC>
 struct HalfPath {
   using P = softnum::detail::or_type<typename Model::product, TC>;
   using A = softnum::detail::or_type<typename Model::accumulator, TC>;
-  static constexpr bool types_ok =
-      std::is_same_v<P, binary16> && std::is_same_v<A, binary16> &&
-      softnum::detail::gemm_paths::float_subset<TA, binary16>() && softnum::detail::gemm_paths::float_subset<TB, binary16>();
+  static constexpr bool types_ok = std::is_same_v<P, binary16> && std::is_same_v<A, binary16> &&
+                                   softnum::detail::gemm_paths::float_subset<TA, binary16>() &&
+                                   softnum::detail::gemm_paths::float_subset<TB, binary16>();
   static constexpr const char* name = "half";
   static constexpr int tm = 4, tn = 8, k_unroll = 2;  // tn / 2 pairs of columns per thread
   static constexpr bool pairs = true;
@@ -101,14 +101,16 @@ struct HalfPath {
   __device__ static a_frag expand_a(a_type x) { return __half2half2(x); }
   __device__ static b_frag expand_b(b_type x) { return x; }
 
-  __device__ __noinline__ static __half init_one(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
+  __device__ __noinline__ static __half init_one(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j,
+                                                 const Context& ctx) {
     if (!ctx.accumulate) return __ushort_as_half(0);
-    const A t = softnum::detail::pack_any<A>(softnum::detail::unpack_any(c_in), ctx.mode,
-                                             softnum::detail::gemm_paths::word(ctx.mode, ctx.seed, i, j, ctx.K, 2));
+    const A t = softnum::detail::pack_any<A>(
+        softnum::detail::unpack_any(c_in), ctx.mode,
+        softnum::detail::gemm_paths::word(ctx.mode, ctx.seed, i, j, ctx.K, 2));
     return __ushort_as_half(t.bits());
   }
-  __device__ static State init2(TC c0, TC c1, std::ptrdiff_t i, std::ptrdiff_t j0, std::ptrdiff_t j1,
-                                const Context& ctx) {
+  __device__ static State init2(TC c0, TC c1, std::ptrdiff_t i, std::ptrdiff_t j0,
+                                std::ptrdiff_t j1, const Context& ctx) {
     State st;
     st.total = __halves2half2(init_one(c0, i, j0, ctx), init_one(c1, i, j1, ctx));
     st.s = ctx.chunk > 0 ? __half2half2(__ushort_as_half(0)) : st.total;
@@ -121,17 +123,21 @@ struct HalfPath {
     st.total = __hadd2_rn(st.total, st.s);
     st.s = __half2half2(__ushort_as_half(0));
   }
-  __device__ __noinline__ static TC finish_one(__half t, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
+  __device__ __noinline__ static TC finish_one(__half t, std::ptrdiff_t i, std::ptrdiff_t j,
+                                               const Context& ctx) {
     const unsigned short bits = __half_as_ushort(t);
-    const softnum::detail::Unpacked u = (bits & 0x7FFFu) > 0x7C00u
-                                            ? softnum::detail::make_special(softnum::detail::Kind::nan, false)
-                                            : binary16::from_bits(bits).unpack();
+    const softnum::detail::Unpacked u =
+        (bits & 0x7FFFu) > 0x7C00u
+            ? softnum::detail::make_special(softnum::detail::Kind::nan, false)
+            : binary16::from_bits(bits).unpack();
     return softnum::detail::gemm_paths::output<TC>(u, i, j, ctx);
   }
-  __device__ static TC finish_lo(const State& st, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
+  __device__ static TC finish_lo(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
+                                 const Context& ctx) {
     return finish_one(__low2half(ctx.chunk > 0 ? st.total : st.s), i, j, ctx);
   }
-  __device__ static TC finish_hi(const State& st, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) {
+  __device__ static TC finish_hi(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
+                                 const Context& ctx) {
     return finish_one(__high2half(ctx.chunk > 0 ? st.total : st.s), i, j, ctx);
   }
 };
@@ -149,11 +155,13 @@ concept PairPath = requires { Path::pairs; };
 // (soft-float) conversions: out of line, so that the unrolled register tile does not inline
 // TM x TN copies of them.
 template <class Path, class TC>
-__device__ __noinline__ typename Path::State init_output(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j, Context ctx) {
+__device__ __noinline__ typename Path::State init_output(TC c_in, std::ptrdiff_t i,
+                                                         std::ptrdiff_t j, Context ctx) {
   return Path::init(c_in, i, j, ctx);
 }
 template <class Path, class TC>
-__device__ __noinline__ TC finish_output(typename Path::State st, std::ptrdiff_t i, std::ptrdiff_t j, Context ctx) {
+__device__ __noinline__ TC finish_output(typename Path::State st, std::ptrdiff_t i,
+                                         std::ptrdiff_t j, Context ctx) {
   return Path::finish(st, i, j, ctx);
 }
 
@@ -164,7 +172,7 @@ constexpr int block_k = 16;    // k per shared-memory tile
 /// [bx*BN, bx*BN + BN) of C; thread (tx, ty) owns rows by*BM + ty + 16*m and columns
 /// bx*BN + tx + 16*n. Each output runs Path's steps for k = 0 .. K-1 in order.
 template <class Path, class TA, class TB, class TC>
-__global__ void __launch_bounds__(block_dim * block_dim)
+__global__ void __launch_bounds__(block_dim* block_dim)
     gemm_kernel(MatrixView<const TA> A, MatrixView<const TB> B, MatrixView<TC> C, Context ctx) {
   constexpr int TM = Path::tm, TN = Path::tn;
   constexpr int BM = block_dim * TM, BN = block_dim * TN, BK = block_k;
@@ -194,7 +202,8 @@ __global__ void __launch_bounds__(block_dim * block_dim)
 #pragma unroll
     for (int n = 0; n < SN; ++n) {
       if constexpr (PairPath<Path>) {
-        st[m][n] = Path::init2(c_in(m, 2 * n), c_in(m, 2 * n + 1), row[m], col[2 * n], col[2 * n + 1], ctx);
+        st[m][n] = Path::init2(c_in(m, 2 * n), c_in(m, 2 * n + 1), row[m], col[2 * n],
+                               col[2 * n + 1], ctx);
       } else {
         st[m][n] = init_output<Path>(c_in(m, n), row[m], col[n], ctx);
       }
@@ -259,20 +268,22 @@ __global__ void __launch_bounds__(block_dim * block_dim)
 #pragma unroll
     for (int n = 0; n < SN; ++n) {
       if constexpr (PairPath<Path>) {
-        if (row[m] < M && col[2 * n] < N) at(C, row[m], col[2 * n]) = Path::finish_lo(st[m][n], row[m], col[2 * n], ctx);
+        if (row[m] < M && col[2 * n] < N)
+          at(C, row[m], col[2 * n]) = Path::finish_lo(st[m][n], row[m], col[2 * n], ctx);
         if (row[m] < M && col[2 * n + 1] < N) {
           at(C, row[m], col[2 * n + 1]) = Path::finish_hi(st[m][n], row[m], col[2 * n + 1], ctx);
         }
       } else {
-        if (row[m] < M && col[n] < N) at(C, row[m], col[n]) = finish_output<Path, TC>(st[m][n], row[m], col[n], ctx);
+        if (row[m] < M && col[n] < N)
+          at(C, row[m], col[n]) = finish_output<Path, TC>(st[m][n], row[m], col[n], ctx);
       }
     }
   }
 }
 
 template <class Path, class TA, class TB, class TC>
-GemmStatus launch(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
-                  const Context& ctx, cudaStream_t stream) {
+GemmStatus launch(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
+                  const MatrixView<TC>& C, const Context& ctx, cudaStream_t stream) {
   constexpr std::ptrdiff_t BM = block_dim * Path::tm, BN = block_dim * Path::tn;
   const std::ptrdiff_t gx = (C.cols + BN - 1) / BN, gy = (C.rows + BM - 1) / BM;
   if (gy > 65535 || gx > 0x7FFFFFFF) return GemmStatus{cudaErrorInvalidConfiguration, Path::name};
@@ -294,7 +305,10 @@ struct Int8Path {
   using Fix = softnum::detail::gemm_paths::FixedPath<Model, TA, TB, TC>;
   using A = typename Fix::A;
   static constexpr bool types_ok = [] {
-    if constexpr (Fix::types_ok) return TA::width <= 8 && TB::width <= 8; else return false;
+    if constexpr (Fix::types_ok)
+      return TA::width <= 8 && TB::width <= 8;
+    else
+      return false;
   }();
   static constexpr const char* name = "int8_dp4a";
   static constexpr int tm = 4, tn = 4;
@@ -318,7 +332,7 @@ __device__ inline int raw8(T x) {
 }
 
 template <class Path, class TA, class TB, class TC>
-__global__ void __launch_bounds__(block_dim * block_dim)
+__global__ void __launch_bounds__(block_dim* block_dim)
     int8_kernel(MatrixView<const TA> A, MatrixView<const TB> B, MatrixView<TC> C, Context ctx) {
   constexpr int TM = Path::tm, TN = Path::tn;
   constexpr int BM = block_dim * TM, BN = block_dim * TN, BK = block_k, BQ = BK / 4;
@@ -394,8 +408,8 @@ __global__ void __launch_bounds__(block_dim * block_dim)
 }
 
 template <class Path, class TA, class TB, class TC>
-GemmStatus launch_int8(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
-                       const Context& ctx, cudaStream_t stream) {
+GemmStatus launch_int8(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
+                       const MatrixView<TC>& C, const Context& ctx, cudaStream_t stream) {
   constexpr std::ptrdiff_t BM = block_dim * Path::tm, BN = block_dim * Path::tn;
   const std::ptrdiff_t gx = (C.cols + BN - 1) / BN, gy = (C.rows + BM - 1) / BM;
   if (gy > 65535 || gx > 0x7FFFFFFF) return GemmStatus{cudaErrorInvalidConfiguration, Path::name};
@@ -410,8 +424,9 @@ GemmStatus launch_int8(const MatrixView<const TA>& A, const MatrixView<const TB>
 /// gemm_reference. A, B and C view device memory (any strides). Asynchronous on `stream`.
 /// Shape errors throw std::invalid_argument like the CPU gemm.
 template <class Model = Accumulation<>, class TA, class TB, class TC>
-GemmStatus gemm(MatrixView<TA> A, MatrixView<TB> B, MatrixView<TC> C, const GemmOptions& options = {},
-                cudaStream_t stream = nullptr, Kernel kernel = Kernel::automatic) {
+GemmStatus gemm(MatrixView<TA> A, MatrixView<TB> B, MatrixView<TC> C,
+                const GemmOptions& options = {}, cudaStream_t stream = nullptr,
+                Kernel kernel = Kernel::automatic) {
   using A_ = std::remove_const_t<TA>;
   using B_ = std::remove_const_t<TB>;
   const MatrixView<const A_> a = A;
@@ -448,7 +463,8 @@ GemmStatus gemm(MatrixView<TA> A, MatrixView<TB> B, MatrixView<TC> C, const Gemm
         if (F64::applies(ctx)) return detail::launch<F64>(a, b, C, ctx, stream);
       }
       return detail::launch<Generic>(a, b, C, ctx, stream);
-    case Kernel::generic: return detail::launch<Generic>(a, b, C, ctx, stream);
+    case Kernel::generic:
+      return detail::launch<Generic>(a, b, C, ctx, stream);
     case Kernel::half:
       if constexpr (Half::types_ok) {
         if (Half::applies(ctx)) return detail::launch<Half>(a, b, C, ctx, stream);

@@ -93,7 +93,8 @@ struct float_facts<T> {
   static constexpr int emax = C::emax;
   static constexpr bool in_f32 = T::exponent_bits <= 8 && T::mantissa_bits <= 23 &&
                                  C::emin - T::mantissa_bits >= -149 && C::emax <= 127;
-  static constexpr bool lanes = T::exponent_bits <= 8 && T::mantissa_bits >= 1 && T::mantissa_bits <= 10;
+  static constexpr bool lanes =
+      T::exponent_bits <= 8 && T::mantissa_bits >= 1 && T::mantissa_bits <= 10;
   static constexpr bool via_float = T::arith::via_float;  // RNE + - x through fp32 is exact
 };
 
@@ -115,7 +116,8 @@ constexpr bool product_exact_in_f32() {
   if constexpr (float_facts<TA>::in_f32 && float_facts<TB>::in_f32) {
     using FA = float_facts<TA>;
     using FB = float_facts<TB>;
-    return FA::p + FB::p <= 24 && FA::quantum + FB::quantum >= -149 && FA::emax + FB::emax + 2 <= 128;
+    return FA::p + FB::p <= 24 && FA::quantum + FB::quantum >= -149 &&
+           FA::emax + FB::emax + 2 <= 128;
   } else {
     return false;
   }
@@ -130,8 +132,8 @@ constexpr bool float_subset() {
     using FP = float_facts<P>;
     using FA = float_facts<A>;
     // With p_P <= p_A and emax_P <= emax_A, P's largest value is at most A's.
-    return A::has_subnormals && FP::p <= FA::p && FP::quantum >= FA::quantum && FP::emax <= FA::emax &&
-           (!P::codec::has_inf || A::codec::has_inf);
+    return A::has_subnormals && FP::p <= FA::p && FP::quantum >= FA::quantum &&
+           FP::emax <= FA::emax && (!P::codec::has_inf || A::codec::has_inf);
   } else {
     return false;
   }
@@ -139,7 +141,8 @@ constexpr bool float_subset() {
 
 /// The random word of one rounding (gemm.hpp's counters).
 SOFTNUM_HOST_DEVICE constexpr std::uint32_t word(Round mode, std::uint64_t seed, std::ptrdiff_t i,
-                                                 std::ptrdiff_t j, std::ptrdiff_t k, unsigned role) noexcept {
+                                                 std::ptrdiff_t j, std::ptrdiff_t k,
+                                                 unsigned role) noexcept {
   return gemm_word(mode, seed, gemm_counter(i, j), k, role);
 }
 
@@ -185,13 +188,15 @@ struct GenericPath {
     const Unpacked zero = make_special(Kind::zero, false);
     State st{zero, zero};
     if (ctx.accumulate) {
-      st.total = unpack_any(pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)));
+      st.total = unpack_any(
+          pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)));
     }
     if (ctx.chunk <= 0) st.s = st.total;
     return st;
   }
-  SOFTNUM_HOST_DEVICE static constexpr void step(State& st, const a_frag& x, const b_frag& y, std::ptrdiff_t k,
-                                                 std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr void step(State& st, const a_frag& x, const b_frag& y,
+                                                 std::ptrdiff_t k, std::ptrdiff_t i,
+                                                 std::ptrdiff_t j, const Context& ctx) noexcept {
     Unpacked exact;
     if constexpr (fused) {
       exact = exact_fma(x, y, st.s, ctx.mode);
@@ -202,13 +207,14 @@ struct GenericPath {
     st.s = unpack_any(pack_any<A>(exact, ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 1)));
   }
   SOFTNUM_HOST_DEVICE static constexpr void end_chunk(State& st, std::ptrdiff_t k, std::ptrdiff_t i,
-                                                      std::ptrdiff_t j, const Context& ctx) noexcept {
-    st.total = unpack_any(
-        pack_any<A>(exact_add(st.total, st.s, ctx.mode), ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 2)));
+                                                      std::ptrdiff_t j,
+                                                      const Context& ctx) noexcept {
+    st.total = unpack_any(pack_any<A>(exact_add(st.total, st.s, ctx.mode), ctx.mode,
+                                      word(ctx.mode, ctx.seed, i, j, k, 2)));
     st.s = make_special(Kind::zero, false);
   }
-  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
-                                                 const Context& ctx) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i,
+                                                 std::ptrdiff_t j, const Context& ctx) noexcept {
     return output<TC>(ctx.chunk > 0 ? st.total : st.s, i, j, ctx);
   }
 };
@@ -226,7 +232,8 @@ struct F32Path {
   static constexpr bool fused = std::is_same_v<P, exact_product>;
   static constexpr bool a_is_f32 = std::is_same_v<A, float> || std::is_same_v<A, binary32>;
   static constexpr bool p_ok = fused || std::is_same_v<P, float> || std::is_same_v<P, binary32>;
-  static constexpr bool types_ok = a_is_f32 && p_ok && float_facts<TA>::in_f32 && float_facts<TB>::in_f32;
+  static constexpr bool types_ok =
+      a_is_f32 && p_ok && float_facts<TA>::in_f32 && float_facts<TB>::in_f32;
   static constexpr const char* name = "f32";
   static constexpr int tm = 4, tn = 4, k_unroll = 2;
 
@@ -253,7 +260,8 @@ struct F32Path {
                                                   const Context& ctx) noexcept {
     State st{0.0f, 0.0f};
     if (ctx.accumulate) {
-      st.total = pack_any<float>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2));
+      st.total =
+          pack_any<float>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2));
     }
     if (ctx.chunk <= 0) st.s = st.total;
     return st;
@@ -266,13 +274,13 @@ struct F32Path {
       st.s = add_rn(st.s, mul_rn(a, b));
     }
   }
-  SOFTNUM_HOST_DEVICE static void end_chunk(State& st, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
-                                            const Context&) noexcept {
+  SOFTNUM_HOST_DEVICE static void end_chunk(State& st, std::ptrdiff_t, std::ptrdiff_t,
+                                            std::ptrdiff_t, const Context&) noexcept {
     st.total = add_rn(st.total, st.s);
     st.s = 0.0f;
   }
-  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
-                                                 const Context& ctx) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i,
+                                                 std::ptrdiff_t j, const Context& ctx) noexcept {
     const float t = ctx.chunk > 0 ? st.total : st.s;
     const Unpacked u = t == t ? unpack_any(t) : make_special(Kind::nan, false);
     return output<TC>(u, i, j, ctx);
@@ -303,9 +311,9 @@ struct SmallFloatPath {
     if constexpr (FloatFormat<P> && FloatFormat<A>) {
       // An accumulator whose overflow gives NaN carries that NaN's sign into the output rounding
       // (conversions keep a NaN's sign); the float lanes lose it, so such formats go generic.
-      return float_facts<P>::via_float && float_facts<A>::via_float && float_subset<P, A>() && product_ok &&
-             A::overflow != Overflow::nan &&
-             float_facts<TA>::in_f32 && float_facts<TB>::in_f32;
+      return float_facts<P>::via_float && float_facts<A>::via_float && float_subset<P, A>() &&
+             product_ok && A::overflow != Overflow::nan && float_facts<TA>::in_f32 &&
+             float_facts<TB>::in_f32;
     } else {
       return false;
     }
@@ -343,7 +351,8 @@ struct SmallFloatPath {
     State st{0.0f, 0.0f};
     if constexpr (types_ok) {
       if (ctx.accumulate) {
-        st.total = to_f32(pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)));
+        st.total = to_f32(
+            pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)));
       }
     }
     if (ctx.chunk <= 0) st.s = st.total;
@@ -356,15 +365,15 @@ struct SmallFloatPath {
       st.s = round_to<A>(add_rn(st.s, p));
     }
   }
-  SOFTNUM_HOST_DEVICE static void end_chunk(State& st, std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
-                                            const Context&) noexcept {
+  SOFTNUM_HOST_DEVICE static void end_chunk(State& st, std::ptrdiff_t, std::ptrdiff_t,
+                                            std::ptrdiff_t, const Context&) noexcept {
     if constexpr (types_ok) {
       st.total = round_to<A>(add_rn(st.total, st.s));
       st.s = 0.0f;
     }
   }
-  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
-                                                 const Context& ctx) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i,
+                                                 std::ptrdiff_t j, const Context& ctx) noexcept {
     const float t = ctx.chunk > 0 ? st.total : st.s;
     Unpacked u = make_special(Kind::nan, false);
     if constexpr (types_ok) {
@@ -391,7 +400,10 @@ struct DoublePath {
   static constexpr bool fused = std::is_same_v<P, exact_product>;
   template <class T>
   static constexpr bool double_format() {
-    if constexpr (FloatFormat<T>) return T::arith::via_double; else return false;
+    if constexpr (FloatFormat<T>)
+      return T::arith::via_double;
+    else
+      return false;
   }
   template <class T>
   static constexpr int in_p() {  // significant bits of an input exactly held in double, or 99
@@ -403,7 +415,8 @@ struct DoublePath {
       return 99;
     }
   }
-  static constexpr bool types_ok = double_format<A>() && (fused || double_format<P>()) && in_p<TA>() + in_p<TB>() <= 53;
+  static constexpr bool types_ok =
+      double_format<A>() && (fused || double_format<P>()) && in_p<TA>() + in_p<TB>() <= 53;
   static constexpr bool stochastic_ok = [] {
     if constexpr (types_ok) {
       bool ok = A::arith::stochastic_via_double;
@@ -449,15 +462,18 @@ struct DoublePath {
   SOFTNUM_HOST_DEVICE static constexpr double expand_b(double x) noexcept { return x; }
 
   /// round_A(x + y) for doubles x, y holding exact values (FloatArith::add / fma's tail).
-  SOFTNUM_HOST_DEVICE static acc_bits round_sum(double x, double y, Round mode, std::uint32_t random) noexcept {
+  SOFTNUM_HOST_DEVICE static acc_bits round_sum(double x, double y, Round mode,
+                                                std::uint32_t random) noexcept {
     if constexpr (types_ok) {
       using Ar = typename A::arith;
       const double s = add_f64(x, y);
       if (s == 0) return A::codec::zero_sum(sign_bit(x), sign_bit(y), mode);
       if (!(sub_f64(s, s) == 0)) return Ar::from_double(s, mode, random, false);  // inf or NaN
       const double bb = sub_f64(s, x);
-      const double err = add_f64(sub_f64(x, sub_f64(s, bb)), sub_f64(y, bb));  // TwoSum: the exact error
-      return Ar::from_double(round_to_odd_fix(s, err != 0, (err > 0) == (s > 0)), mode, random, false);
+      const double err =
+          add_f64(sub_f64(x, sub_f64(s, bb)), sub_f64(y, bb));  // TwoSum: the exact error
+      return Ar::from_double(round_to_odd_fix(s, err != 0, (err > 0) == (s > 0)), mode, random,
+                             false);
     } else {
       return 0;
     }
@@ -484,7 +500,10 @@ struct DoublePath {
 #endif
   }
   SOFTNUM_HOST_DEVICE static double value(acc_bits b) noexcept {
-    if constexpr (types_ok) return A::arith::to_double(b); else return 0.0;
+    if constexpr (types_ok)
+      return A::arith::to_double(b);
+    else
+      return 0.0;
   }
 
   SOFTNUM_HOST_DEVICE static constexpr State init(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j,
@@ -492,30 +511,34 @@ struct DoublePath {
     State st{0, 0};
     if constexpr (types_ok) {
       if (ctx.accumulate) {
-        st.total = pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)).bits();
+        st.total = pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2))
+                       .bits();
       }
     }
     if (ctx.chunk <= 0) st.s = st.total;
     return st;
   }
-  SOFTNUM_HOST_DEVICE static void step(State& st, double a, double b, std::ptrdiff_t k, std::ptrdiff_t i,
-                                       std::ptrdiff_t j, const Context& ctx) noexcept {
+  SOFTNUM_HOST_DEVICE static void step(State& st, double a, double b, std::ptrdiff_t k,
+                                       std::ptrdiff_t i, std::ptrdiff_t j,
+                                       const Context& ctx) noexcept {
     if constexpr (types_ok) {
       double t = mul_f64(a, b);  // exact
       if constexpr (!fused) {
-        const auto p = P::arith::from_double(t, ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 0), false);
+        const auto p =
+            P::arith::from_double(t, ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 0), false);
         t = P::arith::to_double(p);
       }
       st.s = round_sum(value(st.s), t, ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 1));
     }
   }
-  SOFTNUM_HOST_DEVICE static void end_chunk(State& st, std::ptrdiff_t k, std::ptrdiff_t i, std::ptrdiff_t j,
-                                            const Context& ctx) noexcept {
-    st.total = round_sum(value(st.total), value(st.s), ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 2));
+  SOFTNUM_HOST_DEVICE static void end_chunk(State& st, std::ptrdiff_t k, std::ptrdiff_t i,
+                                            std::ptrdiff_t j, const Context& ctx) noexcept {
+    st.total =
+        round_sum(value(st.total), value(st.s), ctx.mode, word(ctx.mode, ctx.seed, i, j, k, 2));
     st.s = 0;
   }
-  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
-                                                 const Context& ctx) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i,
+                                                 std::ptrdiff_t j, const Context& ctx) noexcept {
     if constexpr (types_ok) {
       return output<TC>(A::from_bits(ctx.chunk > 0 ? st.total : st.s).unpack(), i, j, ctx);
     } else {
@@ -541,7 +564,8 @@ struct FixedPath {
       constexpr int ip = TA::integer_bits + TB::integer_bits;  // |a*b| <= 2^(ip - 2)
       bool p_ok = fused;
       if constexpr (FixedFormat<P>) p_ok = P::fraction_bits >= fp && P::integer_bits >= ip;
-      return p_ok && TA::width <= 32 && TB::width <= 32 && A::fraction_bits >= fp && A::fraction_bits - fp <= 8 && A::width <= 62 &&
+      return p_ok && TA::width <= 32 && TB::width <= 32 && A::fraction_bits >= fp &&
+             A::fraction_bits - fp <= 8 && A::width <= 62 &&
              TA::width + TB::width + (A::fraction_bits - fp) <= 62;
     } else {
       return false;
@@ -561,20 +585,32 @@ struct FixedPath {
 
   static constexpr bool applies(const Context&) noexcept { return types_ok; }
   static constexpr int shift = [] {
-    if constexpr (types_ok) return A::fraction_bits - TA::fraction_bits - TB::fraction_bits; else return 0;
+    if constexpr (types_ok)
+      return A::fraction_bits - TA::fraction_bits - TB::fraction_bits;
+    else
+      return 0;
   }();
   SOFTNUM_HOST_DEVICE static constexpr a_type load_a(TA x) noexcept {
-    if constexpr (types_ok) return static_cast<a_type>(x.raw()); else return 0;
+    if constexpr (types_ok)
+      return static_cast<a_type>(x.raw());
+    else
+      return 0;
   }
   SOFTNUM_HOST_DEVICE static constexpr b_type load_b(TB x) noexcept {
-    if constexpr (types_ok) return static_cast<b_type>(x.raw()); else return 0;
+    if constexpr (types_ok)
+      return static_cast<b_type>(x.raw());
+    else
+      return 0;
   }
   SOFTNUM_HOST_DEVICE static constexpr a_type zero_a() noexcept { return 0; }
   SOFTNUM_HOST_DEVICE static constexpr b_type zero_b() noexcept { return 0; }
   SOFTNUM_HOST_DEVICE static constexpr a_frag expand_a(a_type x) noexcept { return x; }
   SOFTNUM_HOST_DEVICE static constexpr b_frag expand_b(b_type x) noexcept { return x; }
   SOFTNUM_HOST_DEVICE static constexpr std::int64_t narrow(std::int64_t x) noexcept {
-    if constexpr (types_ok) return A::core::narrow(x); else return x;
+    if constexpr (types_ok)
+      return A::core::narrow(x);
+    else
+      return x;
   }
 
   SOFTNUM_HOST_DEVICE static constexpr State init(TC c_in, std::ptrdiff_t i, std::ptrdiff_t j,
@@ -582,14 +618,16 @@ struct FixedPath {
     State st{0, 0};
     if constexpr (types_ok) {
       if (ctx.accumulate) {
-        st.total = pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)).raw();
+        st.total =
+            pack_any<A>(unpack_any(c_in), ctx.mode, word(ctx.mode, ctx.seed, i, j, ctx.K, 2)).raw();
       }
     }
     if (ctx.chunk <= 0) st.s = st.total;
     return st;
   }
-  SOFTNUM_HOST_DEVICE static constexpr void step(State& st, std::int64_t a, std::int64_t b, std::ptrdiff_t,
-                                                 std::ptrdiff_t, std::ptrdiff_t, const Context&) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr void step(State& st, std::int64_t a, std::int64_t b,
+                                                 std::ptrdiff_t, std::ptrdiff_t, std::ptrdiff_t,
+                                                 const Context&) noexcept {
     st.s = narrow(st.s + ((a * b) << shift));
   }
   SOFTNUM_HOST_DEVICE static constexpr void end_chunk(State& st, std::ptrdiff_t, std::ptrdiff_t,
@@ -597,8 +635,8 @@ struct FixedPath {
     st.total = narrow(st.total + st.s);
     st.s = 0;
   }
-  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i, std::ptrdiff_t j,
-                                                 const Context& ctx) noexcept {
+  SOFTNUM_HOST_DEVICE static constexpr TC finish(const State& st, std::ptrdiff_t i,
+                                                 std::ptrdiff_t j, const Context& ctx) noexcept {
     if constexpr (types_ok) {
       const auto raw = static_cast<typename A::raw_type>(ctx.chunk > 0 ? st.total : st.s);
       return output<TC>(A::from_raw(raw).unpack(), i, j, ctx);
@@ -612,13 +650,15 @@ struct FixedPath {
 /// One output by a path, in the order the kernel uses: what the host tests compare with
 /// gemm_element.
 template <class Path, class TA, class TB, class TC>
-SOFTNUM_HOST_DEVICE constexpr TC run_element(const TA* a, std::ptrdiff_t a_step, const TB* b, std::ptrdiff_t b_step,
-                                             TC c_in, std::ptrdiff_t i, std::ptrdiff_t j, const Context& ctx) noexcept {
+SOFTNUM_HOST_DEVICE constexpr TC run_element(const TA* a, std::ptrdiff_t a_step, const TB* b,
+                                             std::ptrdiff_t b_step, TC c_in, std::ptrdiff_t i,
+                                             std::ptrdiff_t j, const Context& ctx) noexcept {
   typename Path::State st = Path::init(c_in, i, j, ctx);
   for (std::ptrdiff_t k = 0; k < ctx.K; ++k) {
-    Path::step(st, Path::expand_a(Path::load_a(a[k * a_step])), Path::expand_b(Path::load_b(b[k * b_step])), k, i,
-               j, ctx);
-    if (ctx.chunk > 0 && ((k + 1) % ctx.chunk == 0 || k + 1 == ctx.K)) Path::end_chunk(st, k, i, j, ctx);
+    Path::step(st, Path::expand_a(Path::load_a(a[k * a_step])),
+               Path::expand_b(Path::load_b(b[k * b_step])), k, i, j, ctx);
+    if (ctx.chunk > 0 && ((k + 1) % ctx.chunk == 0 || k + 1 == ctx.K))
+      Path::end_chunk(st, k, i, j, ctx);
   }
   return Path::finish(st, i, j, ctx);
 }
