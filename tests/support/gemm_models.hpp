@@ -50,7 +50,8 @@ template <class T>
 std::vector<T> random_matrix(std::mt19937_64& g, std::ptrdiff_t n, int edge_pct,
                              double scale = 1.0) {
   std::vector<T> v;
-  v.reserve(static_cast<std::size_t>(n) + 1);  // never a null data(): gemm.hpp forms &A(i, 0) even for K = 0
+  v.reserve(static_cast<std::size_t>(n) +
+            1);  // never a null data(): gemm.hpp forms &A(i, 0) even for K = 0
   v.resize(static_cast<std::size_t>(n));
   for (auto& x : v) x = random_value<T>(g, edge_pct, scale);
   return v;
