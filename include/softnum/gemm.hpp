@@ -254,10 +254,14 @@ void check_gemm_shapes(const MatrixView<const TA>& A, const MatrixView<const TB>
 template <class Model, class TA, class TB, class TC>
 void gemm_rows_generic(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
                        const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+  const std::ptrdiff_t K = A.cols;
   for (std::ptrdiff_t i = i0; i < i1; ++i) {
     for (std::ptrdiff_t j = 0; j < C.cols; ++j) {
-      C(i, j) = gemm_element<Model>(&A(i, 0), A.col_stride, &B(0, j), B.row_stride, A.cols, C(i, j), i, j,
-                                    o.round, o.output_round, o.seed, o.chunk, o.accumulate);
+      // With K = 0 no element of A or B exists (their data may be null): nothing is addressed.
+      const TA* a = K > 0 ? &A(i, 0) : A.data;
+      const TB* b = K > 0 ? &B(0, j) : B.data;
+      C(i, j) = gemm_element<Model>(a, A.col_stride, b, B.row_stride, K, C(i, j), i, j, o.round, o.output_round,
+                                    o.seed, o.chunk, o.accumulate);
     }
   }
 }
