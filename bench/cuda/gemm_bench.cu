@@ -21,18 +21,12 @@
 #include <cublas_v2.h>
 #include <cuda_fp16.h>
 
+#include "support/cuda_device.cuh"
+
 namespace {
 
 using namespace softnum;
 
-#define CUDA_OK(expr)                                                                             \
-  do {                                                                                            \
-    const cudaError_t e_ = (expr);                                                                \
-    if (e_ != cudaSuccess) {                                                                      \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, cudaGetErrorString(e_)); \
-      std::exit(1);                                                                               \
-    }                                                                                             \
-  } while (0)
 
 template <class T>
 T* device_random(std::size_t n, double scale, std::uint64_t seed) {
@@ -172,13 +166,8 @@ void bench_cublas(cublasHandle_t h, std::ptrdiff_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int devices = 0;
-  const cudaError_t e = cudaGetDeviceCount(&devices);
-  if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n",
-                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
-    return 77;
-  }
+  cudaDeviceProp prop{};
+  if (!cuda_support::device_present(prop)) return cuda_support::skip_code;
   std::vector<std::ptrdiff_t> sizes;
   std::ptrdiff_t max_generic = 4096;
   for (int i = 1; i < argc; ++i) {
@@ -194,8 +183,6 @@ int main(int argc, char** argv) {
     }
   }
   if (sizes.empty()) sizes = {1024, 4096, 8192};
-  cudaDeviceProp prop{};
-  CUDA_OK(cudaGetDeviceProperties(&prop, 0));
   std::printf("device: %s (sm_%d%d, %d SMs)\n\n", prop.name, prop.major, prop.minor,
               prop.multiProcessorCount);
   std::printf("| %-44s | %-12s | %5s | %10s | %9s |\n", "model", "kernel", "n", "ms/call",

@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "support/cuda_device.cuh"
 #include "support/gemm_models.hpp"
 
 using namespace softnum_test;
@@ -152,13 +153,8 @@ void check_relu_sgd(const char* what) {
 }  // namespace
 
 int main() {
-  int devices = 0;
-  const cudaError_t e = cudaGetDeviceCount(&devices);
-  if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n",
-                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
-    return 77;
-  }
+  cudaDeviceProp prop{};
+  if (!cuda_support::device_present(prop)) return cuda_support::skip_code;
   check_convert<binary16, float>("float -> binary16 nearest", Round::nearest_even, 1e3);
   check_convert<binary16, float>("float -> binary16 stochastic", Round::stochastic, 1.0);
   check_convert<float8_e4m3fn, float>("float -> e4m3fn stochastic", Round::stochastic, 100.0);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/cuda_device.cuh"
 #include "support/gemm_models.hpp"
 
 using namespace softnum_test;
@@ -18,14 +19,6 @@ namespace {
 int failures = 0;
 int checks = 0;
 
-#define CUDA_OK(expr)                                                                             \
-  do {                                                                                            \
-    const cudaError_t e_ = (expr);                                                                \
-    if (e_ != cudaSuccess) {                                                                      \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #expr, cudaGetErrorString(e_)); \
-      std::exit(1);                                                                               \
-    }                                                                                             \
-  } while (0)
 
 template <class T>
 struct DeviceBuffer {
@@ -180,15 +173,8 @@ void stochastic_reproducible() {
 }  // namespace
 
 int main() {
-  int devices = 0;
-  const cudaError_t e = cudaGetDeviceCount(&devices);
-  if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n",
-                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
-    return 77;
-  }
   cudaDeviceProp prop{};
-  CUDA_OK(cudaGetDeviceProperties(&prop, 0));
+  if (!cuda_support::device_present(prop)) return cuda_support::skip_code;
   std::printf("device: %s (sm_%d%d)\n", prop.name, prop.major, prop.minor);
 
   suite<case_binary16>("binary16 per-op", 5, 1.0, true);

@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "support/cuda_device.cuh"
 #include "support/gemm_models.hpp"
 
 using namespace softnum_test;
@@ -75,15 +76,8 @@ void check(softnum::cuda::HardwareGemm& hw, const char* name, std::ptrdiff_t M, 
 }  // namespace
 
 int main() {
-  int devices = 0;
-  const cudaError_t e = cudaGetDeviceCount(&devices);
-  if (e != cudaSuccess || devices == 0) {
-    std::printf("SKIP: no CUDA device (%s)\n",
-                e != cudaSuccess ? cudaGetErrorString(e) : "device count is 0");
-    return 77;
-  }
   cudaDeviceProp prop{};
-  cudaGetDeviceProperties(&prop, 0);
+  if (!cuda_support::device_present(prop)) return cuda_support::skip_code;
   softnum::cuda::HardwareGemm hw;
   if (hw.init_status() != CUBLAS_STATUS_SUCCESS) {
     std::printf("FAIL cublasLtCreate: status %d\n", static_cast<int>(hw.init_status()));
