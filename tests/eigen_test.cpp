@@ -6,9 +6,12 @@
 //        ||A x - b||_inf <= 8 n eps (||A||_inf ||x||_inf + ||b||_inf),
 //    eps = NumTraits<T>::epsilon() (Fixed: 2^-F relative to the unit entries): a backward-stable
 //    solver's bound, with a modest constant for the growth of these diagonally dominant systems.
+//    double_double (eps = 2^-105) is solved the same way; its residual is computed in quad_double
+//    (A x rounded at ~2^-206 relative, far below the bound) and only its norms in double.
 //  - Eigen's A * B (and noalias() +=, -=, transposes, row-major, blocks, a scalar factor) equals
 //    softnum::gemm with the default model bit for bit (or, for a factor alpha != 1, the documented
-//    res + alpha * gemm(A, B)).
+//    res + alpha * gemm(A, B)). Expansion products are not routed to gemm (eigen.hpp): Eigen's
+//    blocked A * B must agree with the coefficient-wise lazyProduct within k * 8 eps relative.
 #include <softnum/eigen.hpp>
 #include <softnum/softnum.hpp>
 
@@ -49,6 +52,21 @@ double relative_residual(const Mat<T>& a, const Vec<T>& x, const Vec<T>& b) {
   const double scale = ad.template lpNorm<Eigen::Infinity>() * xd.template lpNorm<Eigen::Infinity>() +
                        bd.template lpNorm<Eigen::Infinity>();
   return r / scale;
+}
+
+template <class T>
+  requires ExpansionFormat<T>
+double relative_residual(const Mat<T>& a, const Vec<T>& x, const Vec<T>& b) {
+  const Mat<quad_double> aw = a.unaryExpr([](const T& v) { return quad_double(v); });
+  const Vec<quad_double> xw = x.unaryExpr([](const T& v) { return quad_double(v); });
+  const Vec<quad_double> bw = b.unaryExpr([](const T& v) { return quad_double(v); });
+  const Vec<quad_double> rw = aw.lazyProduct(xw) - bw;
+  const auto dbl = [](const auto& v) { return static_cast<double>(v); };
+  const Eigen::MatrixXd ad = a.unaryExpr(dbl);
+  const Eigen::VectorXd xd = x.unaryExpr(dbl), bd = b.unaryExpr(dbl), rd = rw.unaryExpr(dbl);
+  const double scale = ad.template lpNorm<Eigen::Infinity>() * xd.template lpNorm<Eigen::Infinity>() +
+                       bd.template lpNorm<Eigen::Infinity>();
+  return rd.template lpNorm<Eigen::Infinity>() / scale;
 }
 
 template <class T>
@@ -130,6 +148,28 @@ void check_products() {
   CHECK(same(e, e_want));
 }
 
+/// Expansion: Eigen's own product kernel, checked against its coefficient-wise product.
+template <class T>
+void check_expansion_products() {
+  Mat<T> a(24, 30), b(30, 21);
+  a.setRandom();
+  b.setRandom();
+  const Mat<T> c = a * b;
+  const Mat<T> lazy = a.lazyProduct(b);
+  const Mat<T> abs_product = a.cwiseAbs().lazyProduct(b.cwiseAbs());
+  const double eps = static_cast<double>(std::numeric_limits<T>::epsilon());
+  for (Eigen::Index j = 0; j < c.cols(); ++j)
+    for (Eigen::Index i = 0; i < c.rows(); ++i) {
+      // Both are within about k eps |A| |B| of the exact product: k = 30 terms.
+      const double diff = static_cast<double>(abs(c(i, j) - lazy(i, j)));
+      CHECK(diff <= 8.0 * 30.0 * eps * static_cast<double>(abs_product(i, j)));
+    }
+  Mat<T> d = Mat<T>::Random(24, 21);
+  const Mat<T> d_want = d + lazy;
+  d.noalias() += a * b;
+  CHECK(static_cast<double>((d - d_want).cwiseAbs().maxCoeff()) <= 8.0 * 30.0 * eps * 30.0);
+}
+
 }  // namespace
 
 TEST_CASE("NumTraits of softnum scalars", "[eigen]") {
@@ -138,6 +178,18 @@ TEST_CASE("NumTraits of softnum scalars", "[eigen]") {
   CHECK(static_cast<double>(Eigen::NumTraits<float8_e4m3fn>::dummy_precision()) == 0.5);
   CHECK(static_cast<double>(Eigen::NumTraits<Fixed<16, 16>>::epsilon()) == std::ldexp(1.0, -16));
   CHECK(Eigen::NumTraits<posit16>::highest() == std::numeric_limits<posit16>::max());
+  CHECK(Eigen::NumTraits<double_double>::epsilon() == std::numeric_limits<double_double>::epsilon());
+  CHECK(static_cast<double>(Eigen::NumTraits<double_double>::epsilon()) == std::ldexp(1.0, -105));
+  CHECK(static_cast<double>(Eigen::NumTraits<double_double>::dummy_precision()) == std::ldexp(1.0, -102));
+  CHECK(Eigen::NumTraits<double_double>::digits10() == std::numeric_limits<double_double>::digits10);
+  Mat<double_double> q(6, 6);
+  q.setRandom();
+  for (Eigen::Index j = 0; j < 6; ++j)
+    for (Eigen::Index i = 0; i < 6; ++i) {
+      CHECK(q(i, j) >= double_double(-1.0));
+      CHECK(q(i, j) <= double_double(1.0));
+      CHECK(q(i, j)[1] != 0.0);  // the low component is random too
+    }
   Mat<bfloat16> m(5, 7);
   m.setRandom();
   for (Eigen::Index j = 0; j < 7; ++j)
@@ -158,6 +210,13 @@ TEST_CASE("Arithmetic, reductions and norms", "[eigen]") {
   Mat<posit16> p = Mat<posit16>::Identity(4, 4) * posit16(3.0);
   CHECK(static_cast<double>(p.trace()) == 12.0);
   CHECK(static_cast<double>(p.squaredNorm()) == 36.0);
+  // double_double: 1 + 2^-80 survives sums and norms (it would be 1 in double).
+  Mat<double_double> e = Mat<double_double>::Constant(2, 2, double_double(1.0, std::ldexp(1.0, -80)));
+  CHECK(e.sum() - double_double(4.0) == double_double(std::ldexp(1.0, -78)));
+  CHECK(e.cwiseAbs().maxCoeff() == e(0, 0));
+  // norm = 2 sqrt(1 + 2^-79 + 2^-160) = 2 + 2^-79 + O(2^-158), rounded at ~2^-104.
+  CHECK(static_cast<double>(abs(e.norm() - double_double(2.0) - double_double(std::ldexp(1.0, -79)))) <=
+        std::ldexp(1.0, -100));
 }
 
 TEST_CASE("Decompositions solve well-conditioned systems", "[eigen][solve]") {
@@ -167,6 +226,7 @@ TEST_CASE("Decompositions solve well-conditioned systems", "[eigen][solve]") {
   check_solvers<posit16>(12, std::ldexp(1.0, -11));
   check_solvers<posit32>(16, std::ldexp(1.0, -27));
   check_solvers<Fixed<16, 16>>(12, std::ldexp(1.0, -16));
+  check_solvers<double_double>(16, std::ldexp(1.0, -105));
 }
 
 TEST_CASE("Eigen products are softnum::gemm", "[eigen][gemm]") {
@@ -175,4 +235,8 @@ TEST_CASE("Eigen products are softnum::gemm", "[eigen][gemm]") {
   check_products<float8_e4m3fn>();
   check_products<posit16>();
   check_products<Fixed<16, 16>>();
+}
+
+TEST_CASE("Eigen products of expansions", "[eigen][expansion]") {
+  check_expansion_products<double_double>();
 }

@@ -1,17 +1,21 @@
 // softnum/eigen.hpp - Eigen 3.4 integration (opt-in: the only softnum header that includes Eigen).
 // SPDX-License-Identifier: MIT
 //
-// With this header, Eigen::Matrix<T, ...> works for every softnum scalar T (Float, Posit, Fixed):
+// With this header, Eigen::Matrix<T, ...> works for every softnum scalar T (Float, Posit, Fixed,
+// Expansion: double_double, quad_double, ...):
 // arithmetic, reductions, norms, setRandom, and the decompositions (PartialPivLU, HouseholderQR,
 // LLT/LDLT, JacobiSVD). It provides, as Eigen's own bfloat16 integration does:
 //  - Eigen::NumTraits<T>: epsilon() = std::numeric_limits<T>::epsilon(); dummy_precision() =
 //    min(1/2, 8 epsilon) (the tolerance Eigen's isApprox/isZero and rank decisions use: binary16
-//    2^-7, bfloat16 2^-4, float8_e4m3fn 1/2, posit16 2^-9, Fixed<16,16> 2^-13); digits10 and
+//    2^-7, bfloat16 2^-4, float8_e4m3fn 1/2, posit16 2^-9, Fixed<16,16> 2^-13, double_double
+//    2^-102); digits10 and
 //    max_digits10 from numeric_limits; Real = NonInteger = Literal = T; the costs of emulated
 //    operations (ReadCost 1, AddCost 4, MulCost 4; a hint for Eigen's unrolling only). Fixed has
 //    no infinity or NaN: NumTraits<Fixed>::infinity()/quiet_NaN() are inaccessible.
 //  - Eigen::internal::random_impl<T>: setRandom() gives uniform values in [-1, 1] (Fixed: the part
-//    of it that is in range), each the correctly rounded image of a random double.
+//    of it that is in range), each the correctly rounded image of a random double. Expansion: N
+//    random doubles scaled by 2^(-p i) (p: the base's precision) and summed, so all ~N p bits
+//    are random.
 //  - math functions: Eigen finds sqrt, abs, isnan, isinf, isfinite, ... of softnum by ADL.
 //  - matrix products: C = A * B, C.noalias() += A * B and -= A * B, with any storage order,
 //    transposes and blocks that reach Eigen's general_matrix_matrix_product, are computed by
@@ -25,8 +29,13 @@
 //    EIGEN_GEMM_TO_COEFFBASED_THRESHOLD, and lazyProduct), matrix-vector products, and triangular
 //    or self-adjoint products inside decompositions: those use Eigen's own order of operations
 //    with the scalar's (correctly rounded) operators.
+//    Expansion is not routed: its products use Eigen's own kernel with Expansion's operators (each
+//    within its error bound, expansion.hpp). softnum::gemm's generic path would read each element
+//    through number_traits::unpack, which rounds to odd at 126 bits (exact for double_double, not
+//    for quad_double's 212), and is far slower than the expansion arithmetic.
 #pragma once
 
+#include <softnum/expansion.hpp>
 #include <softnum/fixed.hpp>
 #include <softnum/float.hpp>
 #include <softnum/gemm.hpp>
@@ -34,6 +43,7 @@
 
 #include <Eigen/Core>
 
+#include <cmath>        // std::ldexp
 #include <cstdint>      // std::uint64_t
 #include <limits>       // std::numeric_limits
 #include <random>       // std::rand-free uniform doubles
@@ -43,7 +53,11 @@ namespace softnum {
 
 /// The softnum scalar types Eigen knows about through this header.
 template <class T>
-concept EigenScalar = FloatFormat<T> || FixedFormat<T> || PositFormat<T>;
+concept EigenScalar = FloatFormat<T> || FixedFormat<T> || PositFormat<T> || ExpansionFormat<T>;
+
+/// The scalars whose Eigen matrix products are computed by softnum::gemm (not Expansion).
+template <class T>
+concept EigenGemmScalar = EigenScalar<T> && !ExpansionFormat<T>;
 
 namespace detail {
 template <EigenScalar T>
@@ -96,13 +110,26 @@ struct random_impl<T> {
     const double lo = static_cast<double>(x), hi = static_cast<double>(y);
     return T(lo + (hi - lo) * uniform());
   }
-  static inline T run() { return T(2.0 * uniform() - 1.0); }
+  static inline T run() {
+    if constexpr (softnum::ExpansionFormat<T>) {
+      // u0 + u1 2^-p + u2 2^-2p + ... in [0, 1] (p = the base's precision): every bit random.
+      const T step(std::ldexp(1.0, -T::base_digits));
+      T u(uniform()), scale(1.0);
+      for (int i = 1; i < T::components; ++i) {
+        scale = scale * step;
+        u = u + scale * T(uniform());
+      }
+      return T(2.0) * u - T(1.0);
+    } else {
+      return T(2.0 * uniform() - 1.0);
+    }
+  }
 };
 
 /// Eigen's matrix product kernel, replaced for softnum scalars by softnum::gemm (header comment).
 template <typename Index, class T, int LhsStorageOrder, bool ConjugateLhs, int RhsStorageOrder, bool ConjugateRhs,
           int ResInnerStride>
-  requires softnum::EigenScalar<T>
+  requires softnum::EigenGemmScalar<T>
 struct general_matrix_matrix_product<Index, T, LhsStorageOrder, ConjugateLhs, T, RhsStorageOrder, ConjugateRhs,
                                      ColMajor, ResInnerStride> {
   using Traits = gebp_traits<T, T>;  // Eigen sizes its (unused) blocking space with it

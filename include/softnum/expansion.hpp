@@ -150,7 +150,7 @@ SOFTNUM_HOST_DEVICE constexpr bool less(T a, T b) noexcept {
   }
 }
 template <class T>
-SOFTNUM_HOST_DEVICE constexpr T magnitude(T x) noexcept {
+SOFTNUM_HOST_DEVICE constexpr T component_magnitude(T x) noexcept {
   return less(x, T{}) ? -x : x;
 }
 
@@ -650,7 +650,7 @@ class Expansion {
   /// Below this magnitude / and sqrt rescale their operands (and * loses low bits).
   static constexpr T tiny_limit = pow2(B::emin + N * B::p < B::emax ? B::emin + N * B::p : B::emax);
   SOFTNUM_HOST_DEVICE static constexpr bool tiny(T v) noexcept {
-    return detail::less(detail::magnitude(v), tiny_limit) && v != T{};
+    return detail::less(detail::component_magnitude(v), tiny_limit) && v != T{};
   }
   /// Exponent of the leading bit of a finite nonzero v.
   SOFTNUM_HOST_DEVICE static constexpr int exponent(T v) noexcept {
@@ -750,8 +750,9 @@ class Expansion {
       T e[2 * size_n] = {};
       int i = 0, j = 0;
       for (int k = 0; k < 2 * N; ++k) {
-        const bool take_a = j == N || (i < N && !detail::less(detail::magnitude(a.x[i]),
-                                                              detail::magnitude(b.x[j])));
+        const bool take_a =
+            j == N || (i < N && !detail::less(detail::component_magnitude(a.x[i]),
+                                              detail::component_magnitude(b.x[j])));
         e[k] = take_a ? a.x[i++] : b.x[j++];
       }
       const Expansion r = finish(e, a.x[0] + b.x[0], true);
@@ -778,7 +779,8 @@ class Expansion {
       bool placed = false;
       for (int k = 0; k < N + 1; ++k) {
         const bool take_b =
-            !placed && (i == N || !detail::less(detail::magnitude(b), detail::magnitude(a.x[i])));
+            !placed && (i == N || !detail::less(detail::component_magnitude(b),
+                                                detail::component_magnitude(a.x[i])));
         if (take_b) {
           e[k] = b;
           placed = true;
@@ -955,9 +957,9 @@ class Expansion {
       // one, and the truncating renormalisation must see the large terms first.
       for (int i = 1; i < static_cast<int>(M); ++i) {
         const T v = e[i];
-        const T m = detail::magnitude(v);
+        const T m = detail::component_magnitude(v);
         int j = i - 1;
-        for (; j >= 0 && detail::less(detail::magnitude(e[j]), m); --j) e[j + 1] = e[j];
+        for (; j >= 0 && detail::less(detail::component_magnitude(e[j]), m); --j) e[j + 1] = e[j];
         e[j + 1] = v;
       }
     }
