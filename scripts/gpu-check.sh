@@ -1,15 +1,35 @@
 #!/usr/bin/env bash
-# scripts/gpu-check.sh - build softnum's CUDA tests and benchmark on a machine with an NVIDIA GPU,
-# run the bit-identity tests, then the GEMM benchmark, and print the device and the figures.
+# scripts/gpu-check.sh - everything softnum checks on an NVIDIA GPU, in one call: the GPU tests
+# (bit-identity of every GEMM model and the elementwise kernels with the CPU), softnum_train
+# --backend cuda against --backend cpu (identical CSVs), and the GEMM benchmark beside cuBLAS.
 #
 #   scripts/gpu-check.sh [build dir (default build/gpu)] [benchmark sizes ... (default 1024 4096 8192)]
 #
-# Environment: CUDA_ARCH (default: the device's own, e.g. 90 on an H100), JOBS (default: nproc),
-# OUT (a directory to copy the logs to). Needs nvcc at /usr/local/cuda/bin/nvcc (or CUDACXX),
-# cmake (optional: without it, or without the test/bench dependencies, the CUDA programs are built
-# directly with nvcc and only they run). Warnings are not errors here (CI checks those).
-set -euo pipefail
+# Environment:
+#   PREBUILT  a directory with programs built elsewhere for this GPU (tests/cuda_*,
+#             bench/cuda_gemm_bench, train/softnum_train; `scripts/gpu-check.sh --stage DIR` on a
+#             build machine fills it from build/gpu): no build here. A program that does not start
+#             (missing shared library) is rebuilt here with nvcc (tests and benchmark only).
+#   DATA      Fashion-MNIST directory for softnum_train (default: its own default).
+#   CUDA_ARCH (default: the device's own, e.g. 90 on an H200), JOBS (default: nproc),
+#   OUT       a directory for the logs and the summary (default: <build dir>/logs).
+#   STEP_TIMEOUT  seconds allowed to each program (default 240).
+# Warnings are not errors here (CI checks those). Exit status 0 only when every step passed.
+set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ ${1:-} == --stage ]]; then
+  # Copy the programs of a finished CUDA build (build/gpu or $3) into DIR for PREBUILT.
+  dest=${2:?usage: gpu-check.sh --stage DIR [build dir]}
+  from=${3:-build/gpu}
+  mkdir -p "$dest/tests" "$dest/bench" "$dest/train"
+  cp "$from"/tests/cuda_* "$dest/tests/"
+  cp "$from"/bench/cuda_* "$dest/bench/"
+  [[ -x $from/examples/train/softnum_train ]] && cp "$from/examples/train/softnum_train" "$dest/train/"
+  strip "$dest"/tests/* "$dest"/bench/* "$dest"/train/* 2>/dev/null || true
+  du -sh "$dest"
+  exit 0
+fi
 
 build=${1:-build/gpu}
 shift || true
@@ -18,31 +38,28 @@ sizes=("$@")
 nvcc=${CUDACXX:-/usr/local/cuda/bin/nvcc}
 jobs=${JOBS:-$(nproc)}
 log_dir=${OUT:-$build/logs}
+step_timeout=${STEP_TIMEOUT:-240}
 mkdir -p "$log_dir"
+summary=$log_dir/summary.txt
+: > "$summary"
+say() { echo "$*" | tee -a "$summary"; }
 
 nvidia-smi -L || { echo "error: no NVIDIA device (nvidia-smi -L failed)" >&2; exit 1; }
+nvidia-smi --query-gpu=name,compute_cap,driver_version,memory.total,clocks.max.sm --format=csv | tee -a "$summary"
 arch=${CUDA_ARCH:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d '.')}
-echo "== device arch sm_$arch, $jobs jobs, build dir $build"
-
-gen=()
-command -v ninja >/dev/null 2>&1 && [[ ! -f $build/CMakeCache.txt ]] && gen=(-G Ninja)
+say "== device arch sm_$arch, $jobs jobs, build dir $build, nvcc $("$nvcc" --version | tail -1)"
+export LD_LIBRARY_PATH=${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/usr/local/cuda/lib64
 start=$SECONDS
-direct=0
-if CUDACXX=$nvcc CUDAHOSTCXX=${CUDAHOSTCXX:-g++} cmake -S . -B "$build" "${gen[@]}" \
-     -DCMAKE_BUILD_TYPE=Release -DSOFTNUM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" \
-     -DSOFTNUM_WERROR=OFF -DSOFTNUM_BUILD_BENCHMARKS=ON -DSOFTNUM_BUILD_EXAMPLES=ON > "$log_dir/configure.log" 2>&1; then
-  cmake --build "$build" -j"$jobs" --target softnum_cuda_tests softnum_cuda_benches gemm_paths_test softnum_train \
-    > "$log_dir/build.log" 2>&1 || { tail -50 "$log_dir/build.log"; exit 1; }
-else
-  # No Catch2 / Google Benchmark / Eigen / Boost / MPFR / zlib here: build the CUDA programs
-  # directly with nvcc (they need only the headers and cuBLAS); no host test, no softnum_train.
-  echo "   CMake configure failed (missing dependencies? see $log_dir/configure.log):" \
-       "building the CUDA programs directly with nvcc"
-  direct=1
+
+tests_dir=$build/tests
+bench_dir=$build/bench
+train=$build/examples/train/softnum_train
+
+build_direct() {  # the CUDA programs with nvcc alone (they need only the headers and cuBLAS)
   mkdir -p "$build/tests" "$build/bench"
-  flags=(-std=c++20 -O3 -DNDEBUG -fmad=false -Xcompiler=-ffp-contract=off -Iinclude -Itests)
+  local flags=(-std=c++20 -O3 -DNDEBUG -fmad=false -Xcompiler=-ffp-contract=off -Iinclude -Itests)
+  local a src stem dir pids=()
   for a in ${arch//;/ }; do flags+=(--generate-code="arch=compute_$a,code=sm_$a"); done
-  pids=()
   for src in tests/cuda/*.cu bench/cuda/*.cu; do
     stem=$(basename "$src" .cu)
     dir=$build/tests
@@ -50,58 +67,97 @@ else
     "$nvcc" "${flags[@]}" "$src" -o "$dir/cuda_$stem" -lcublasLt -lcublas > "$log_dir/build_$stem.log" 2>&1 &
     pids+=($!)
   done
-  for p in "${pids[@]}"; do wait "$p" || { cat "$log_dir"/build_*.log | tail -40; exit 1; }; done
+  for p in "${pids[@]}"; do wait "$p" || { cat "$log_dir"/build_*.log | tail -40; return 1; }; done
+  tests_dir=$build/tests
+  bench_dir=$build/bench
+}
+
+if [[ -n ${PREBUILT:-} ]]; then
+  tests_dir=$PREBUILT/tests
+  bench_dir=$PREBUILT/bench
+  train=$PREBUILT/train/softnum_train
+  chmod +x "$PREBUILT"/*/* 2>/dev/null || true
+  missing=$(ldd "$tests_dir"/cuda_gemm "$bench_dir"/cuda_gemm_bench "$train" 2>&1 | grep -c 'not found' || true)
+  if [[ $missing -ne 0 ]]; then
+    ldd "$tests_dir"/cuda_gemm "$bench_dir"/cuda_gemm_bench "$train" 2>&1 | grep 'not found' | sort -u
+    say "   prebuilt programs miss shared libraries: building the CUDA programs here with nvcc"
+    build_direct || { say "FAIL: build"; exit 1; }
+  else
+    say "== prebuilt programs from $PREBUILT"
+  fi
+elif CUDACXX=$nvcc CUDAHOSTCXX=${CUDAHOSTCXX:-g++} cmake -S . -B "$build" -G Ninja \
+       -DCMAKE_BUILD_TYPE=Release -DSOFTNUM_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES="$arch" \
+       -DSOFTNUM_WERROR=OFF -DSOFTNUM_BUILD_BENCHMARKS=ON -DSOFTNUM_BUILD_EXAMPLES=ON > "$log_dir/configure.log" 2>&1; then
+  cmake --build "$build" -j"$jobs" --target softnum_cuda_tests softnum_cuda_benches softnum_train \
+    > "$log_dir/build.log" 2>&1 || { tail -50 "$log_dir/build.log"; say "FAIL: build"; exit 1; }
+else
+  # No Catch2 / Google Benchmark / Eigen / Boost / MPFR / zlib here: the CUDA programs only.
+  say "   CMake configure failed (missing dependencies? see $log_dir/configure.log): nvcc only"
+  build_direct || { say "FAIL: build"; exit 1; }
 fi
-echo "== build: $((SECONDS - start)) s"
+say "== build: $((SECONDS - start)) s"
 
 status=0
-if [[ $direct -eq 0 ]]; then
-  echo "== host test of the kernels' step sequences"
-  "$build/tests/gemm_paths_test" | tail -2 | tee "$log_dir/gemm_paths_test.log" || status=1
-fi
-for t in "$build"/tests/cuda_*; do
+# --- GPU tests (what `ctest -L gpu` runs) ------------------------------------------------------
+for t in "$tests_dir"/cuda_*; do
   [[ -x $t ]] || continue
-  echo "== $(basename "$t")"
-  set +e
-  "$t" > "$log_dir/$(basename "$t").log" 2>&1
+  name=$(basename "$t")
+  t0=$SECONDS
+  timeout "$step_timeout" "$t" > "$log_dir/$name.log" 2>&1
   rc=$?
-  set -e
-  grep -v '^ok ' "$log_dir/$(basename "$t").log" | tail -40
-  echo "   (exit $rc; $(grep -c '^ok ' "$log_dir/$(basename "$t").log" || true) ok lines; full log in $log_dir)"
+  grep -v '^ok ' "$log_dir/$name.log" | tail -25
+  say "   test $name: exit $rc, $(grep -c '^ok ' "$log_dir/$name.log") ok lines," \
+      "$(grep -c '^FAIL' "$log_dir/$name.log") FAIL lines, $((SECONDS - t0)) s"
   [[ $rc -eq 0 ]] || status=1
 done
 
-# softnum_train: --backend cuda must write the CPU backend's CSV (timing column 7 aside).
-train=$build/examples/train/softnum_train
-echo "== softnum_train --backend cuda vs --backend cpu"
-[[ -x $train ]] || echo "   skipped: softnum_train was not built"
-[[ -x $train ]] && for fmt in "--format float32" "--format binary16 --rounding stochastic" "--format float8_e4m3fn --accumulator binary16" \
-           "--format posit16"; do
-  args=(--train-limit 2000 --test-limit 1000 --epochs 1 --hidden 64 --progress never --skip-missing-data $fmt)
-  set +e
-  "$train" "${args[@]}" --backend cpu --csv "$log_dir/train_cpu.csv" > "$log_dir/train_cpu.log" 2>&1
-  rc_cpu=$?
-  "$train" "${args[@]}" --backend cuda --csv "$log_dir/train_cuda.csv" > "$log_dir/train_cuda.log" 2>&1
-  rc_cuda=$?
-  set -e
-  if [[ $rc_cpu -eq 77 ]]; then
-    echo "   skipped: no Fashion-MNIST data (Debian dataset-fashion-mnist) on this machine"
-    break
-  fi
-  if [[ $rc_cpu -ne 0 || $rc_cuda -ne 0 ]]; then
-    echo "   FAIL $fmt: exit cpu $rc_cpu, cuda $rc_cuda"; tail -3 "$log_dir/train_cuda.log"; status=1; continue
-  fi
-  if cmp -s <(cut -d, -f1-6,8- "$log_dir/train_cpu.csv") <(cut -d, -f1-6,8- "$log_dir/train_cuda.csv"); then
-    echo "   ok   $fmt: identical CSV; $(grep -h 'final test accuracy' "$log_dir/train_cuda.log")" \
-         "(cpu $(grep -h '^ *1 ' "$log_dir/train_cpu.log" | awk '{print $6}') s," \
-         "cuda $(grep -h '^ *1 ' "$log_dir/train_cuda.log" | awk '{print $6}') s per epoch)"
-  else
-    echo "   FAIL $fmt: CSVs differ"; diff <(cut -d, -f1-6,8- "$log_dir/train_cpu.csv") \
-      <(cut -d, -f1-6,8- "$log_dir/train_cuda.csv") | head -5; status=1
-  fi
-done
+# --- softnum_train: --backend cuda must write the CPU backend's CSV (timing column 7 aside) -------
+say "== softnum_train --backend cuda vs --backend cpu (MLP 784-64-10, 2000 images, 1 epoch)"
+data_args=()
+[[ -n ${DATA:-} ]] && data_args=(--data "$DATA")
+if [[ ! -x $train ]]; then
+  say "   skipped: softnum_train was not built"
+else
+  for spec in "float32" "binary16" "fp8_recipe" "posit16" "fixed8_8"; do
+    for rounding in nearest stochastic; do
+      args=(--train-limit 2000 --test-limit 1000 --epochs 1 --hidden 64 --progress never
+            --skip-missing-data "${data_args[@]}" --format "$spec")
+      [[ $rounding == stochastic ]] && args+=(--rounding stochastic)
+      tag=${spec}_$rounding
+      timeout "$step_timeout" "$train" "${args[@]}" --backend cpu --csv "$log_dir/train_${tag}_cpu.csv" \
+        > "$log_dir/train_${tag}_cpu.log" 2>&1
+      rc_cpu=$?
+      timeout "$step_timeout" "$train" "${args[@]}" --backend cuda --csv "$log_dir/train_${tag}_cuda.csv" \
+        > "$log_dir/train_${tag}_cuda.log" 2>&1
+      rc_cuda=$?
+      if [[ $rc_cpu -eq 77 ]]; then
+        say "   skipped: no Fashion-MNIST data (set DATA)"
+        break 2
+      fi
+      if [[ $rc_cpu -ne 0 || $rc_cuda -ne 0 ]]; then
+        say "   FAIL $tag: exit cpu $rc_cpu, cuda $rc_cuda: $(tail -2 "$log_dir/train_${tag}_cuda.log" | tr '\n' ' ')"
+        status=1
+        continue
+      fi
+      acc=$(grep -h 'final test accuracy' "$log_dir/train_${tag}_cuda.log")
+      sec_cpu=$(cut -d, -f7 "$log_dir/train_${tag}_cpu.csv" | tail -1)
+      sec_cuda=$(cut -d, -f7 "$log_dir/train_${tag}_cuda.csv" | tail -1)
+      if cmp -s <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cpu.csv") <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cuda.csv"); then
+        say "   ok   $tag: identical CSV ($(wc -l < "$log_dir/train_${tag}_cpu.csv") lines); $acc; s/epoch cpu $sec_cpu, cuda $sec_cuda"
+      else
+        say "   FAIL $tag: CSVs differ"
+        diff <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cpu.csv") \
+          <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cuda.csv") | head -6 | tee -a "$summary"
+        status=1
+      fi
+    done
+  done
+fi
 
-echo "== benchmark: $build/bench/cuda_gemm_bench ${sizes[*]}"
-"$build/bench/cuda_gemm_bench" "${sizes[@]}" | tee "$log_dir/cuda_gemm_bench.log" || status=1
-echo "== total $((SECONDS - start)) s, status $status"
+# --- benchmark ---------------------------------------------------------------------------------
+say "== benchmark: cuda_gemm_bench ${sizes[*]}"
+timeout "$((step_timeout * 2))" "$bench_dir/cuda_gemm_bench" "${sizes[@]}" | tee "$log_dir/cuda_gemm_bench.log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || { say "FAIL: benchmark"; status=1; }
+cat "$log_dir/cuda_gemm_bench.log" >> "$summary"
+say "== total $((SECONDS - start)) s, status $status"
 exit $status
