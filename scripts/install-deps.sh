@@ -10,8 +10,12 @@ required=(
   libbenchmark-dev libeigen3-dev libqd-dev      # benchmarks, Eigen integration
   zlib1g-dev dataset-fashion-mnist              # training examples (Fashion-MNIST .gz files)
   gnuplot-nox                                   # figures
+  pybind11-dev python3-dev python3-numpy        # Python module (python/, SOFTNUM_PYTHON)
+  python3-pytest                                # its tests
 )
-optional=(ccache)                               # faster rebuilds; tried once with the rest
+# Optional, tried once with the rest: ccache (faster rebuilds); python3-torch (PyTorch, CPU: the
+# softnum.torch tests, examples/python/lenet5.py; large, and the torch tests skip without it).
+optional=(ccache python3-torch)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
