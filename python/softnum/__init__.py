@@ -8,6 +8,7 @@ exact value rounded once, in every mode, with the same bits as the C++ functions
     array([0.1015625, 3.25     ,       nan], dtype=float32)   # OCP E4M3: max 448, overflow -> NaN
 
 Functions: formats(), info(name), roundings(), quantize(x, fmt, ...), matmul(a, b, ...).
+PyTorch (CPU): `import softnum.torch` (quantize, Quantizer, QLinear, QConv2d, MasterWeightOptimizer).
 Manual: docs/python.md.
 """
 
