@@ -49,12 +49,45 @@ void quantize_reference(const S* x, S* y, std::size_t n, Round mode, std::uint64
   }
 }
 
-/// The array kernel: the same values as quantize_reference, with the cases that need no
-/// rounding (T is the storage type) reduced to a copy.
+/// Float<E, M> formats with E <= 8 and M <= 23: the library's own double-based rounding
+/// (Float::arith::from_double, what its arithmetic uses) instead of the generic 128-bit path.
+template <class T>
+concept DoubleRounded = softnum::FloatFormat<T> && T::arith::via_double;
+
+/// The array kernel: the same values as quantize_reference (the tests check every bit), with
+/// the cases that need no rounding (T is the storage type) reduced to a copy, and Float formats
+/// rounded by the library's fast paths: the branch-free float lanes for nearest-even from
+/// float, Float::arith::from_double otherwise.
 template <class T, class S>
 void quantize_array(const S* x, S* y, std::size_t n, Round mode, std::uint64_t seed,
                     std::uint64_t offset) {
-  if constexpr (std::is_same_v<T, S>) {
+  if constexpr (DoubleRounded<T>) {
+    using A = typename T::arith;
+    // (Not for formats without NaN: there the lanes map every NaN to +max, convert<T> keeps
+    // the NaN's sign.)
+    if constexpr (std::is_same_v<S, float> && A::via_float &&
+                  std::numeric_limits<T>::has_quiet_NaN) {
+      if (mode == Round::nearest_even) {
+        using L = typename A::lanes;
+        for (std::size_t i = 0; i < n; ++i) y[i] = L::decode(L::encode(x[i]));
+        return;
+      }
+    }
+    if (!A::use_double(mode)) {
+      quantize_reference<T>(x, y, n, mode, seed, offset);
+    } else if (mode == Round::stochastic) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t word = softnum::random_word(seed, offset + i, 0);
+        y[i] = static_cast<S>(
+            A::to_double(A::from_double(static_cast<double>(x[i]), mode, word, true)));
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        y[i] =
+            static_cast<S>(A::to_double(A::from_double(static_cast<double>(x[i]), mode, 0u, true)));
+      }
+    }
+  } else if constexpr (std::is_same_v<T, S>) {
     // Every value is its own rounding; NaNs take softnum's one NaN encoding, as the definition
     // does.
     for (std::size_t i = 0; i < n; ++i) y[i] = x[i] == x[i] ? x[i] : round_one<T>(x[i], mode, 0u);
