@@ -106,7 +106,7 @@ def evaluate(model, x, y, batch=1000):
     return 100.0 * correct / len(x)
 
 
-def main():
+def parser():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--format", choices=sorted(PRESETS), default="float32")
     p.add_argument("--rounding", choices=["nearest", "stochastic"], default="nearest",
@@ -123,7 +123,12 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=1, help="PyTorch and softnum threads (default 1)")
     p.add_argument("--data", default=None, help="directory of the Fashion-MNIST .gz files")
-    args = p.parse_args()
+    p.add_argument("--quiet", action="store_true", help="print nothing (for the benchmark)")
+    return p
+
+
+def run(args):
+    """Trains as the arguments say; returns [(test accuracy %, training seconds)] per epoch."""
 
     data_dir = args.data or next((d for d in DATA_DIRS if os.path.isdir(d)), None)
     if data_dir is None or not os.path.exists(os.path.join(data_dir, "train-images-idx3-ubyte.gz")):
@@ -147,9 +152,11 @@ def main():
                                     master_rounding="nearest_even" if args.rounding == "nearest" else "stochastic")
            if quantized else sgd)
 
-    print(f"LeNet-5, format {args.format} (weights {weights}, activations {activations}, gradients {gradients}, "
+    say = (lambda *a: None) if args.quiet else print
+    say(f"LeNet-5, format {args.format} (weights {weights}, activations {activations}, gradients {gradients}, "
           f"master {args.master}, accumulator {args.accumulator or 'float32 (PyTorch)'}), "
           f"{len(x_train)} training / {len(x_test)} test images, {args.threads} thread(s)")
+    results = []
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
         order = torch.randperm(len(x_train))
@@ -166,7 +173,13 @@ def main():
         if not np.isfinite(total):
             sys.exit(f"epoch {epoch}: the loss diverged to {total}")
         accuracy = evaluate(model, x_test, y_test)
-        print(f"epoch {epoch}: loss {total / batches:.4f}  test accuracy {accuracy:.2f}%  ({seconds:.2f} s)")
+        say(f"epoch {epoch}: loss {total / batches:.4f}  test accuracy {accuracy:.2f}%  ({seconds:.2f} s)")
+        results.append((accuracy, seconds))
+    return results
+
+
+def main():
+    run(parser().parse_args())
 
 
 if __name__ == "__main__":
