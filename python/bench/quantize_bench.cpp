@@ -3,9 +3,8 @@
 // the public API (y[i] = float(convert<T, mode>(x[i]))), on the same input as the Python side.
 //
 //   softnum_quantize_bench N FORMAT MODE THREADS   ->  "kernel_seconds api_seconds" (best of 5)
-// The input is x[i] = the float nearest sin(i) * 2^(i % 17 - 8) (the Python script builds the same).
-#include "../src/formats.hpp"
-
+// The input is x[i] = the float nearest sin(i) * 2^(i % 17 - 8) (the Python script builds the
+// same).
 #include <softnum/convert.hpp>
 #include <softnum/float.hpp>
 #include <softnum/posit.hpp>
@@ -19,6 +18,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "../src/formats.hpp"
 
 namespace {
 
@@ -46,10 +47,12 @@ template <class T>
 void api_loop(const std::vector<float>& x, std::vector<float>& y, Round mode, std::uint64_t seed) {
   if (mode == Round::stochastic) {
     for (std::size_t i = 0; i < x.size(); ++i) {
-      y[i] = static_cast<float>(softnum::convert<T, Round::stochastic>(x[i], softnum::random_word(seed, i, 0)));
+      y[i] = static_cast<float>(
+          softnum::convert<T, Round::stochastic>(x[i], softnum::random_word(seed, i, 0)));
     }
   } else {
-    for (std::size_t i = 0; i < x.size(); ++i) y[i] = static_cast<float>(softnum::convert<T, Round::nearest_even>(x[i]));
+    for (std::size_t i = 0; i < x.size(); ++i)
+      y[i] = static_cast<float>(softnum::convert<T, Round::nearest_even>(x[i]));
   }
 }
 
@@ -57,14 +60,16 @@ void api_loop(const std::vector<float>& x, std::vector<float>& y, Round mode, st
 
 int main(int argc, char** argv) {
   try {
-    if (argc != 5) throw std::invalid_argument("usage: softnum_quantize_bench N FORMAT MODE THREADS");
+    if (argc != 5)
+      throw std::invalid_argument("usage: softnum_quantize_bench N FORMAT MODE THREADS");
     const auto n = static_cast<std::size_t>(std::stoull(argv[1]));
     const softnum_py::Format& f = softnum_py::find_format(argv[2]);
     const Round mode = parse_mode(argv[3]);
     const unsigned threads = static_cast<unsigned>(std::stoul(argv[4]));
     std::vector<float> x(n), y(n);
     for (std::size_t i = 0; i < n; ++i) {
-      x[i] = static_cast<float>(std::sin(static_cast<double>(i)) * std::ldexp(1.0, static_cast<int>(i % 17) - 8));
+      x[i] = static_cast<float>(std::sin(static_cast<double>(i)) *
+                                std::ldexp(1.0, static_cast<int>(i % 17) - 8));
     }
     const std::uint64_t seed = 1;
     const double kernel = best_of(5, [&] {
@@ -76,15 +81,19 @@ int main(int argc, char** argv) {
       const std::size_t part = (n + threads - 1) / threads;
       for (unsigned p = 0; p < threads; ++p) {
         const std::size_t i0 = std::min(n, p * part), i1 = std::min(n, i0 + part);
-        pool.emplace_back([&, i0, i1] { f.quantize_f(x.data() + i0, y.data() + i0, i1 - i0, mode, seed, i0); });
+        pool.emplace_back(
+            [&, i0, i1] { f.quantize_f(x.data() + i0, y.data() + i0, i1 - i0, mode, seed, i0); });
       }
       for (std::thread& t : pool) t.join();
     });
     double api = -1;
     const std::string name = argv[2];
-    if (name == "binary16") api = best_of(3, [&] { api_loop<softnum::binary16>(x, y, mode, seed); });
-    if (name == "bfloat16") api = best_of(3, [&] { api_loop<softnum::bfloat16>(x, y, mode, seed); });
-    if (name == "float8_e4m3fn") api = best_of(3, [&] { api_loop<softnum::float8_e4m3fn>(x, y, mode, seed); });
+    if (name == "binary16")
+      api = best_of(3, [&] { api_loop<softnum::binary16>(x, y, mode, seed); });
+    if (name == "bfloat16")
+      api = best_of(3, [&] { api_loop<softnum::bfloat16>(x, y, mode, seed); });
+    if (name == "float8_e4m3fn")
+      api = best_of(3, [&] { api_loop<softnum::float8_e4m3fn>(x, y, mode, seed); });
     if (name == "posit8") api = best_of(3, [&] { api_loop<softnum::posit8>(x, y, mode, seed); });
     std::printf("%.6f %.6f\n", kernel, api);
     return 0;
