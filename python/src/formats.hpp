@@ -30,6 +30,12 @@ using QuantizeFn = void (*)(const S* x, S* y, std::size_t n, Round mode, std::ui
 using GemmFn = void (*)(softnum::MatrixView<const double> A, softnum::MatrixView<const double> B,
                         softnum::MatrixView<double> C, const softnum::GemmOptions& options);
 
+/// The same model on float32 inputs and output (C = the accumulator's value rounded to float, in
+/// options.output_round): the storage the library's SIMD kernels take. Only for formats whose
+/// values are all floats.
+using GemmFloatFn = void (*)(softnum::MatrixView<const float> A, softnum::MatrixView<const float> B,
+                             softnum::MatrixView<float> C, const softnum::GemmOptions& options);
+
 struct Format {
   std::string name;
   std::string type;    // the C++ type, e.g. "Float<4, 3, Specials::fn>"
@@ -53,6 +59,7 @@ struct Format {
   GemmFn gemm = nullptr;                  // softnum::gemm (SIMD kernels, threads)
   GemmFn gemm_reference = nullptr;        // softnum::gemm_reference (the model's naive loop)
   GemmFn gemm_rounded_product = nullptr;  // Accumulation<T, T>: products rounded to T too
+  GemmFloatFn gemm_f = nullptr;  // softnum::gemm on float storage (formats whose values are floats)
 };
 
 /// Every format, in the order formats() lists them.

@@ -116,6 +116,12 @@ void gemm_double(softnum::MatrixView<const double> A, softnum::MatrixView<const 
 }
 
 template <class Model>
+void gemm_float(softnum::MatrixView<const float> A, softnum::MatrixView<const float> B,
+                softnum::MatrixView<float> C, const softnum::GemmOptions& options) {
+  softnum::gemm<Model>(A, B, C, options);
+}
+
+template <class Model>
 void gemm_reference_double(softnum::MatrixView<const double> A, softnum::MatrixView<const double> B,
                            softnum::MatrixView<double> C, const softnum::GemmOptions& options) {
   softnum::gemm_reference<Model>(A, B, C, options);
@@ -161,6 +167,7 @@ Format make_format(const char* name, const char* type, const char* family, int b
   using Exact = softnum::Accumulation<softnum::exact_product, T>;
   f.gemm = &gemm_double<Exact>;
   f.gemm_reference = &gemm_reference_double<Exact>;
+  if constexpr (exact_in_float<T>()) f.gemm_f = &gemm_float<Exact>;
   if constexpr (with_rounded_product)
     f.gemm_rounded_product = &gemm_double<softnum::Accumulation<T, T>>;
   return f;

@@ -186,6 +186,26 @@ DoubleMatrix double_matrix(const py::array& a) {
   return m;
 }
 
+/// A 2-D float32 view of a float32 array (a copy only when its strides are not whole elements).
+struct FloatMatrix {
+  py::array_t<float> keep;
+  softnum::MatrixView<const float> view;
+};
+
+FloatMatrix float_matrix(const py::array& a) {
+  FloatMatrix m;
+  py::array_t<float> d;
+  if (a.strides(0) % 4 == 0 && a.strides(1) % 4 == 0) {
+    d = py::reinterpret_borrow<py::array_t<float>>(a);
+  } else {
+    d = py::array_t<float, py::array::c_style>::ensure(a);
+    if (!d) throw py::error_already_set();
+  }
+  m.view = {d.data(), d.shape(0), d.shape(1), d.strides(0) / 4, d.strides(1) / 4};
+  m.keep = d;
+  return m;
+}
+
 py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::string& accumulator,
                  const std::string& product, std::ptrdiff_t chunk, const std::string& rounding,
                  std::uint64_t seed, const py::object& output, const std::string& output_rounding,
@@ -225,19 +245,48 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
   const bool single = is_float32(a) && is_float32(b);
   const Format& out_format = output.is_none() ? find_format(single ? "float32" : "float64")
                                               : find_format(py::cast<std::string>(output));
-  const DoubleMatrix A = double_matrix(a), B = double_matrix(b);
-  const std::ptrdiff_t M = A.view.rows, N = B.view.cols, K = A.view.cols;
-  std::vector<double> c(static_cast<std::size_t>(M * N));
   softnum::GemmOptions o;
   o.round = mode;
-  o.output_round =
-      Round::nearest_even;  // C holds the accumulator exactly; the output rounding follows
   o.seed = seed;
   o.chunk = chunk;
   o.threads = reference ? 1u : threads;
+  const std::ptrdiff_t M = a.shape(0), N = b.shape(1), K = a.shape(1);
   py::array result =
       single ? py::array(py::array_t<float>({M, N})) : py::array(py::array_t<double>({M, N}));
   void* out_data = result.mutable_data();
+  // float32 inputs and an accumulator whose values are floats: softnum::gemm on float storage
+  // (the library's SIMD kernels), else on float64 copies. Either way C receives the
+  // accumulator's value exactly, or (float path, no output format) rounded to float32 by gemm's
+  // own output step, which is the model's.
+  if (single && !reference && product == "exact" && acc.gemm_f != nullptr) {
+    const FloatMatrix A = float_matrix(a), B = float_matrix(b);
+    std::vector<float> c;
+    float* c_data = static_cast<float*>(out_data);
+    if (!output.is_none()) {
+      c.resize(static_cast<std::size_t>(M * N));
+      c_data = c.data();
+    }
+    o.output_round = out_mode;
+    {
+      py::gil_scoped_release release;
+      acc.gemm_f(A.view, B.view, softnum::row_major(c_data, M, N), o);
+      if (!output.is_none()) {
+        for (std::ptrdiff_t i = 0; i < M; ++i) {
+          for (std::ptrdiff_t j = 0; j < N; ++j) {
+            const auto idx = static_cast<std::size_t>(i * N + j);
+            const std::uint32_t word = softnum::detail::gemm_word(
+                out_mode, seed, softnum::detail::gemm_counter(i, j), K, 3);
+            static_cast<float*>(out_data)[idx] =
+                static_cast<float>(out_format.round1(static_cast<double>(c[idx]), out_mode, word));
+          }
+        }
+      }
+    }
+    return result;
+  }
+  const DoubleMatrix A = double_matrix(a), B = double_matrix(b);
+  std::vector<double> c(static_cast<std::size_t>(M * N));
+  o.output_round = Round::nearest_even;  // C holds the accumulator exactly; the output step follows
   {
     py::gil_scoped_release release;
     gemm(A.view, B.view, softnum::row_major(c.data(), M, N), o);

@@ -38,12 +38,26 @@ def test_threads_and_strides_do_not_change_bits(acc):
     assert same_bits(one, softnum.matmul(at.T, bt.T, accumulator=acc, rounding="stochastic", seed=3))
 
 
-def test_float32_inputs_round_the_exact_model_once_to_float32():
-    a, b = operands(20, 64, 10, seed=8, dtype=np.float32)
-    got = softnum.matmul(a, b, accumulator="binary16")
-    assert got.dtype == np.float32
-    want = _softnum._reference_matmul(a.astype(np.float64), b.astype(np.float64), accumulator="binary16")
-    assert same_bits(got, want.astype(np.float32))  # binary16 values are float32 values: no rounding
+@pytest.mark.parametrize("acc", ACCUMULATORS)
+@pytest.mark.parametrize("mode", ["nearest_even", "up", "stochastic"])
+def test_float32_inputs_round_the_exact_model_once_to_float32(acc, mode):
+    # float32 inputs take softnum::gemm on float storage when the accumulator's values are floats
+    # (the SIMD kernels), float64 copies otherwise: the same bits as gemm_reference either way.
+    a, b = operands(33, 90, 21, seed=8, dtype=np.float32)
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    for chunk in (0, 8):
+        got = softnum.matmul(a, b, accumulator=acc, rounding=mode, chunk=chunk, seed=2, output_rounding=mode)
+        assert got.dtype == np.float32
+        want = _softnum._reference_matmul(a64, b64, accumulator=acc, rounding=mode, chunk=chunk, seed=2,
+                                          output="float32", output_rounding=mode)
+        assert same_bits(got, want.astype(np.float32))
+        got = softnum.matmul(a, b, accumulator=acc, rounding=mode, chunk=chunk, seed=2, output="binary16")
+        want = _softnum._reference_matmul(a64, b64, accumulator=acc, rounding=mode, chunk=chunk, seed=2,
+                                          output="binary16")
+        assert same_bits(got, want.astype(np.float32))
+    # strided float32 views are read in place
+    assert same_bits(softnum.matmul(np.ascontiguousarray(a.T).T, b, accumulator=acc),
+                     softnum.matmul(a, b, accumulator=acc))
 
 
 @pytest.mark.parametrize("output", ["binary16", "float8_e4m3fn", "posit8"])
