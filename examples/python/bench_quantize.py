@@ -83,10 +83,11 @@ def lenet_rows(train_limit, repeats):
     import lenet5
 
     times = {}
-    for fmt in ("float32", "binary16", "fp8", "posit8"):
-        args = lenet5.parser().parse_args(["--format", fmt, "--train-limit", str(train_limit), "--test-limit", "1000",
-                                           "--epochs", "1", "--threads", "1", "--quiet"])
-        times[fmt] = min(lenet5.run(args)[0][1] for _ in range(repeats))
+    for _ in range(repeats):  # interleaved, so that a change of machine load hits every format alike
+        for fmt in ("float32", "binary16", "fp8", "posit8"):
+            args = lenet5.parser().parse_args(["--format", fmt, "--train-limit", str(train_limit), "--test-limit",
+                                               "1000", "--epochs", "1", "--threads", "1", "--quiet"])
+            times[fmt] = min(times.get(fmt, float("inf")), lenet5.run(args)[0][1])
     print(f"LeNet-5, one epoch of {train_limit} images, 1 thread (best of {repeats}; seconds)")
     for fmt, t in times.items():
         print(f"  {fmt:<9} {t:7.3f}  {t / times['float32']:5.2f}x fp32" + ("  (goal <= 3x)" if fmt == "binary16" else ""))
@@ -97,7 +98,7 @@ def main():
     p.add_argument("-n", type=int, default=10**7, help="array size (default 10^7)")
     p.add_argument("--cpp", default=None, help="softnum_quantize_bench (default: next to the module)")
     p.add_argument("--lenet-images", type=int, default=6000, help="training images of the LeNet-5 epoch")
-    p.add_argument("--lenet-repeats", type=int, default=2)
+    p.add_argument("--lenet-repeats", type=int, default=3)
     p.add_argument("--skip-lenet", action="store_true")
     args = p.parse_args()
     cpp = args.cpp or os.path.join(os.path.dirname(os.path.dirname(softnum.__file__)), "softnum_quantize_bench")

@@ -59,6 +59,7 @@ struct Format {
   GemmFn gemm = nullptr;                  // softnum::gemm (SIMD kernels, threads)
   GemmFn gemm_reference = nullptr;        // softnum::gemm_reference (the model's naive loop)
   GemmFn gemm_rounded_product = nullptr;  // Accumulation<T, T>: products rounded to T too
+  GemmFn gemm_rounded_product_reference = nullptr;
   GemmFloatFn gemm_f = nullptr;  // softnum::gemm on float storage (formats whose values are floats)
 };
 

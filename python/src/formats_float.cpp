@@ -4,18 +4,19 @@
 namespace softnum_py {
 
 void register_float_formats(std::vector<Format>& out) {
+  // `true`: also the model with products rounded to the format (softnum.matmul(product=name)).
   using impl::make_format;
   using namespace softnum;
-  out.push_back(make_format<float>("float32", "float (native)", "native", 32));
+  out.push_back(make_format<float, true>("float32", "float (native)", "native", 32));
   out.push_back(make_format<double>("float64", "double (native)", "native", 64));
   out.push_back(make_format<binary64>("binary64", "Float<11, 52>", "float", 64));
   out.push_back(make_format<binary32>("binary32", "Float<8, 23>", "float", 32));
-  out.push_back(make_format<binary16>("binary16", "Float<5, 10>", "float", 16));
-  out.push_back(make_format<bfloat16>("bfloat16", "Float<8, 7>", "float", 16));
-  out.push_back(
-      make_format<float8_e4m3fn>("float8_e4m3fn", "Float<4, 3, Specials::fn> (OCP)", "float", 8));
+  out.push_back(make_format<binary16, true>("binary16", "Float<5, 10>", "float", 16));
+  out.push_back(make_format<bfloat16, true>("bfloat16", "Float<8, 7>", "float", 16));
+  out.push_back(make_format<float8_e4m3fn, true>("float8_e4m3fn", "Float<4, 3, Specials::fn> (OCP)",
+                                                 "float", 8));
   out.push_back(make_format<float8_e4m3>("float8_e4m3", "Float<4, 3> (IEEE-style)", "float", 8));
-  out.push_back(make_format<float8_e5m2>("float8_e5m2", "Float<5, 2> (OCP)", "float", 8));
+  out.push_back(make_format<float8_e5m2, true>("float8_e5m2", "Float<5, 2> (OCP)", "float", 8));
   out.push_back(
       make_format<float8_e4m3fnuz>("float8_e4m3fnuz", "Float<4, 3, Specials::fnuz>", "float", 8));
   out.push_back(

@@ -168,8 +168,10 @@ Format make_format(const char* name, const char* type, const char* family, int b
   f.gemm = &gemm_double<Exact>;
   f.gemm_reference = &gemm_reference_double<Exact>;
   if constexpr (exact_in_float<T>()) f.gemm_f = &gemm_float<Exact>;
-  if constexpr (with_rounded_product)
+  if constexpr (with_rounded_product) {
     f.gemm_rounded_product = &gemm_double<softnum::Accumulation<T, T>>;
+    f.gemm_rounded_product_reference = &gemm_reference_double<softnum::Accumulation<T, T>>;
+  }
   return f;
 }
 

@@ -228,7 +228,7 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
   GemmFn gemm = reference ? acc.gemm_reference : acc.gemm;
   if (product != "exact") {
     find_format(product);  // an unknown name says so first
-    if (product != accumulator || acc.gemm_rounded_product == nullptr || reference) {
+    if (product != accumulator || acc.gemm_rounded_product == nullptr) {
       std::string offered;
       for (const Format& f : all_formats()) {
         if (f.gemm_rounded_product != nullptr) offered += (offered.empty() ? "" : ", ") + f.name;
@@ -239,7 +239,7 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
           "multiply-add), or equal to the accumulator for one of: " +
           (offered.empty() ? std::string("(none)") : offered));
     }
-    gemm = acc.gemm_rounded_product;
+    gemm = reference ? acc.gemm_rounded_product_reference : acc.gemm_rounded_product;
   }
   const Round mode = parse_round(rounding), out_mode = parse_round(output_rounding);
   const bool single = is_float32(a) && is_float32(b);
@@ -381,12 +381,13 @@ PYBIND11_MODULE(_softnum, m) {
   m.def(
       "_reference_matmul",
       [](const py::object& a, const py::object& b, const std::string& accumulator,
-         std::ptrdiff_t chunk, const std::string& rounding, std::uint64_t seed,
-         const py::object& output, const std::string& output_rounding) {
-        return matmul(a, b, accumulator, "exact", chunk, rounding, seed, output, output_rounding, 1,
+         const std::string& product, std::ptrdiff_t chunk, const std::string& rounding,
+         std::uint64_t seed, const py::object& output, const std::string& output_rounding) {
+        return matmul(a, b, accumulator, product, chunk, rounding, seed, output, output_rounding, 1,
                       true);
       },
       py::arg("a"), py::arg("b"), py::kw_only(), py::arg("accumulator") = "float32",
-      py::arg("chunk") = 0, py::arg("rounding") = "nearest_even", py::arg("seed") = 0,
-      py::arg("output") = py::none(), py::arg("output_rounding") = "nearest_even");
+      py::arg("product") = "exact", py::arg("chunk") = 0, py::arg("rounding") = "nearest_even",
+      py::arg("seed") = 0, py::arg("output") = py::none(),
+      py::arg("output_rounding") = "nearest_even");
 }

@@ -97,8 +97,17 @@ def test_empty_and_degenerate_shapes():
 
 def test_rounded_products_where_offered():
     offered = [f for f in softnum.formats() if softnum.info(f)["rounded_product_gemm"]]
-    a, b = operands(8, 30, 8, seed=10)
-    for name in offered:
-        exact = softnum.matmul(a, b, accumulator=name)
-        rounded = softnum.matmul(a, b, accumulator=name, product=name)
-        assert rounded.shape == exact.shape
+    assert {"float32", "binary16", "bfloat16", "float8_e4m3fn", "float8_e5m2"} <= set(offered)
+    for dtype in (np.float64, np.float32):
+        a, b = operands(17, 60, 13, seed=10, dtype=dtype)
+        a64, b64 = a.astype(np.float64), b.astype(np.float64)
+        for name in offered:
+            for mode in ("nearest_even", "stochastic"):
+                got = softnum.matmul(a, b, accumulator=name, product=name, rounding=mode, seed=5, threads=2)
+                want = _softnum._reference_matmul(a64, b64, accumulator=name, product=name, rounding=mode, seed=5,
+                                                  output="float32" if dtype == np.float32 else None)
+                assert same_bits(got, want.astype(dtype))
+    # products rounded to binary16 before the addition differ from fused multiply-adds somewhere
+    a, b = operands(17, 60, 13, seed=11)
+    assert not same_bits(softnum.matmul(a, b, accumulator="binary16", product="binary16"),
+                         softnum.matmul(a, b, accumulator="binary16"))
