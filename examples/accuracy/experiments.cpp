@@ -429,7 +429,9 @@ std::vector<Table> run_harmonic(const Options& o) {
                      "terms",
                      "|mean - exact| / exact",
                      true,
-                     true});
+                     true,
+                     {},
+                     {}});
   t.columns.push_back("rel_error");
   const auto formats = pick(o, {"binary16", "bfloat16", "float8_e4m3fn", "float8_e5m2"});
   // Higham, "Half Precision Arithmetic: fp16 Versus bfloat16" (blog, 2018), as quoted by Kloewer,
@@ -494,14 +496,21 @@ std::vector<Table> run_growth(const Options& o) {
            "bound_sqrtnu"},
           {},
           {}};
-  t.plots.push_back({"recursive summation of U(0,1) values: mean relative error vs n",
-                     "n",
-                     "mean_rel_error",
-                     {"format", "kernel", "method"},
-                     "n",
-                     "relative error",
-                     true,
-                     true});
+  for (const char* kernel : {"sum", "dot"}) {
+    for (const char* format : {"binary16", "bfloat16"}) {
+      PlotSpec p;
+      p.title = std::string(kernel) + " of n U(0,1) values in " + format + ": mean relative error";
+      p.x = "n";
+      p.y = "mean_rel_error";
+      p.series = {"format", "method"};
+      p.xlabel = "n";
+      p.ylabel = "relative error";
+      p.logx = p.logy = true;
+      p.where = {{"kernel", kernel}, {"format", format}};
+      p.extra_y = {"bound_nu", "bound_sqrtnu"};
+      t.plots.push_back(p);
+    }
+  }
   const auto formats = pick(o, {"binary16", "bfloat16"});
   const int max_log = o.quick ? 16 : 20;
   const int reps = o.quick ? 3 : 10;
@@ -521,6 +530,9 @@ std::vector<Table> run_growth(const Options& o) {
       for (int lg = 6; lg <= max_log; lg += o.quick ? 2 : 1) {
         bar.tick();
         const auto n = std::size_t{1} << lg;
+        // Stop before the expected sum (n / 2) nears the largest finite value: beyond it the
+        // experiment measures overflow, not rounding error (binary16: n <= 2^16).
+        if (static_cast<double>(n) / 2 > f->max / 1.5) continue;
         std::vector<double> sum_err(methods.size(), 0), max_err(methods.size(), 0);
         Gen g(o.seed + static_cast<std::uint64_t>(lg));
         for (int r = 0; r < reps; ++r) {
@@ -576,7 +588,9 @@ std::vector<Table> run_decimal(const Options& o) {
                      "log10 |x|",
                      "decimals: -log10 |log10(round(x) / x)|",
                      false,
-                     false});
+                     false,
+                     {},
+                     {}});
   t.long_table = true;
   Table w{"decimal_summary",
           {"format", "peak_decimals", "decades_with_1_decimal", "from", "to"},
@@ -617,7 +631,44 @@ std::vector<Table> run_decimal(const Options& o) {
     w.add({f->name, num(peak, 3), integer(good), good ? "1e" + integer(first) : "-",
            good ? "1e" + integer(last + 1) : "-"});
   }
-  return {t, w};
+  // Where a posit is at least as precise as the float of its width: binades [2^e, 2^(e+1)) in
+  // which its spacing ulp(2^e) is < (finer) or <= (as fine) the float's. Exact, from the spacing.
+  Table c{"decimal_crossover",
+          {"posit", "float", "posit_finer_from", "posit_finer_to", "posit_as_fine_from",
+           "posit_as_fine_to"},
+          {},
+          {}};
+  const std::vector<std::pair<const char*, const char*>> pairs = {{"posit8", "float8_e4m3fn"},
+                                                                  {"posit16", "binary16"},
+                                                                  {"posit16_1", "binary16"},
+                                                                  {"posit32", "binary32"}};
+  for (const auto& [pn, fn] : pairs) {
+    const Format *p = find_format(pn), *f = find_format(fn);
+    // The contiguous run of binades around 1 where the condition holds (floats' subnormal range,
+    // where posits are finer again, is left out).
+    auto window = [&](bool strict, int& lo, int& hi) {
+      auto holds = [&](int e) {
+        const double x = std::ldexp(1.0, e);
+        if (x > p->max || x > f->max || x < p->min_pos || x < f->min_pos) return false;
+        const double up = ulp(*p, x), uf = ulp(*f, x);
+        return strict ? up < uf : up <= uf;
+      };
+      lo = 0;
+      hi = -1;
+      if (!holds(0)) return;
+      hi = 0;
+      while (holds(lo - 1)) --lo;
+      while (holds(hi + 1)) ++hi;
+    };
+    int finer_lo, finer_hi, eq_lo, eq_hi;
+    window(true, finer_lo, finer_hi);
+    window(false, eq_lo, eq_hi);
+    auto p2 = [](int e) { return "2^" + integer(e) + " (" + num(std::ldexp(1.0, e), 3) + ")"; };
+    c.add({pn, fn, finer_hi >= finer_lo ? p2(finer_lo) : "-",
+           finer_hi >= finer_lo ? p2(finer_hi + 1) : "-", eq_hi >= eq_lo ? p2(eq_lo) : "-",
+           eq_hi >= eq_lo ? p2(eq_hi + 1) : "-"});
+  }
+  return {t, w, c};
 }
 
 // quire: cancellation-heavy dot products, posits (quire) against floats of the same width --------

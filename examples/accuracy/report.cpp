@@ -56,14 +56,35 @@ void Table::plot(const std::string& dir) const {
     const std::size_t xc = col(s.x), yc = col(s.y);
     std::map<std::string, std::vector<std::pair<double, double>>> curves;
     std::vector<std::string> order;
-    for (const auto& r : rows) {
-      std::string key;
-      for (const auto& sc : s.series) key += (key.empty() ? "" : " ") + r[col(sc)];
-      const double x = std::strtod(r[xc].c_str(), nullptr), y = std::strtod(r[yc].c_str(), nullptr);
+    auto selected = [&](const std::vector<std::string>& r) {
+      for (const auto& [c, v] : s.where) {
+        if (r[col(c)] != v) return false;
+      }
+      return true;
+    };
+    auto point = [&](const std::string& key, const std::string& xs, const std::string& ys) {
+      const double x = std::strtod(xs.c_str(), nullptr), y = std::strtod(ys.c_str(), nullptr);
       if (!std::isfinite(x) || !std::isfinite(y) || (s.logy && y <= 0) || (s.logx && x <= 0))
-        continue;
+        return;
       if (!curves.count(key)) order.push_back(key);
       curves[key].emplace_back(x, y);
+    };
+    for (const auto& r : rows) {
+      if (!selected(r)) continue;
+      std::string key;
+      for (const auto& sc : s.series) key += (key.empty() ? "" : " ") + r[col(sc)];
+      point(key, r[xc], r[yc]);
+    }
+    for (const auto& extra : s.extra_y) {
+      std::map<std::string, bool> seen;  // one point per (curve, x)
+      for (const auto& r : rows) {
+        if (!selected(r)) continue;
+        const std::string key = r[col(s.series.at(0))] + " " + extra;
+        if (!seen[key + "@" + r[xc]]) {
+          seen[key + "@" + r[xc]] = true;
+          point(key, r[xc], r[col(extra)]);
+        }
+      }
     }
     {
       std::ofstream d(stem + ".dat"), g(stem + ".gp");
@@ -77,7 +98,7 @@ void Table::plot(const std::string& dir) const {
         << s.ylabel << "'\n"
         << "set key outside right\nset grid\n";
       if (s.logx) g << "set logscale x\n";
-      if (s.logy) g << "set logscale y\nset format y '10^{%L}'\n";
+      if (s.logy) g << "set logscale y\nset format y '%.0e'\n";
       g << "plot ";
       for (std::size_t i = 0; i < order.size(); ++i) {
         g << (i ? ", " : "") << "'" << stem << ".dat' index " << i << " with linespoints title '"

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace acc {
@@ -13,6 +14,8 @@ struct PlotSpec {
   std::vector<std::string> series;  // columns whose values name a curve
   std::string xlabel, ylabel;
   bool logx = false, logy = false;
+  std::vector<std::pair<std::string, std::string>> where;  // only rows with these column values
+  std::vector<std::string> extra_y;  // more y columns, one curve each per value of series[0]
 };
 
 struct Table {
