@@ -93,6 +93,19 @@ def test_empty_and_degenerate_shapes():
     assert softnum.matmul(np.zeros((3, 0)), np.zeros((0, 4))).shape == (3, 4)
     assert not softnum.matmul(np.zeros((3, 0)), np.zeros((0, 4))).any()
     assert softnum.matmul(np.zeros((0, 5)), np.zeros((5, 2))).shape == (0, 2)
+    for acc in ("binary16", "posit8"):  # float storage and float64 paths
+        z = softnum.matmul(np.zeros((3, 0), np.float32), np.zeros((0, 4), np.float32), accumulator=acc)
+        assert z.dtype == np.float32 and z.shape == (3, 4) and not z.any()
+        assert softnum.matmul(np.zeros((0, 5), np.float32), np.zeros((5, 2), np.float32), accumulator=acc).shape == (0, 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_negative_strides(dtype):
+    a, b = operands(12, 20, 7, seed=12, dtype=dtype)
+    ra, rb = a[::-1, ::-1], b[::-1]
+    got = softnum.matmul(ra, rb, accumulator="bfloat16", rounding="stochastic", seed=1)
+    assert same_bits(got, softnum.matmul(np.ascontiguousarray(ra), np.ascontiguousarray(rb), accumulator="bfloat16",
+                                         rounding="stochastic", seed=1))
 
 
 def test_rounded_products_where_offered():
