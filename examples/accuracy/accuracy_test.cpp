@@ -112,6 +112,34 @@ TEST_CASE("exact references", "[accuracy]") {
   CHECK(acc::exact::muller(2) == 18.5);  // 111 - 1130 / -4 + 3000 / (-4 * 2)
 }
 
+TEST_CASE("division rounds once", "[accuracy]") {
+  // 1/3 in binary16: 0x3555 = 1365 * 2^-12 = 0.333251953125 (the next value up is 1366 * 2^-12,
+  // 1/3 = 1365.33 * 2^-12 rounds down).
+  CHECK(fmt("binary16").div(1, 3, acc::Round::nearest_even, 0) == 0.333251953125);
+  // 1/1000 (1000 is not a value of float8_e4m3fn, max 448): the binary64 quotient rounded once.
+  // The smallest positive value is 2^-9 = 0.001953125 and 0.001 is above the midpoint 2^-10.
+  CHECK(fmt("float8_e4m3fn").div(1, 1000, acc::Round::nearest_even, 0) == 0.001953125);
+  // posit32 has 28 significant bits near 1 (where binary64 double rounding could bite): 1/3
+  // must be the nearer of its two neighbours.
+  const double third = fmt("posit32").div(1, 3, acc::Round::nearest_even, 0);
+  const double below = fmt("posit32").round(1.0 / 3, acc::Round::down, 0);
+  const double above = fmt("posit32").round(1.0 / 3, acc::Round::up, 0);
+  CHECK((third == below || third == above));
+  CHECK(std::fabs(third - 1.0 / 3) <= std::fabs((third == below ? above : below) - 1.0 / 3));
+}
+
+TEST_CASE("the quire gives the correctly rounded dot product", "[accuracy]") {
+  // 2^12 + 1 - 2^12: a plain posit16 sum loses the 1, the quire keeps it.
+  const Format& p = fmt("posit16");
+  const std::vector<double> x = {4096, 1, -4096}, y = {1, 1, 1};
+  acc::Arith a(p, acc::Round::nearest_even, 0);
+  // posit16 at 4096 has 8 fraction bits (spacing 16): 4096 + 1 rounds back to 4096.
+  CHECK(acc::dot_plain(a, x.data(), y.data(), 3) == 0);
+  CHECK(acc::dot_quire(a, x.data(), y.data(), 3) == 1);
+  acc::Arith h(fmt("binary16"), acc::Round::nearest_even, 0);
+  CHECK(std::isnan(acc::dot_quire(h, x.data(), y.data(), 3)));  // floats have no quire
+}
+
 TEST_CASE("kernels on hand-computed cases", "[accuracy]") {
   const Format& h = fmt("binary16");
   acc::Arith a(h, acc::Round::nearest_even, 0);

@@ -8,7 +8,6 @@
 // number of kernels. The exact references (exact.cpp, MPFR) never see a format.
 #pragma once
 
-#include <softnum/gemm.hpp>
 #include <softnum/round.hpp>
 
 #include <cstddef>
@@ -46,17 +45,18 @@ struct Format {
   double (*add)(double a, double b, Round mode, std::uint32_t random) = nullptr;
   double (*mul)(double a, double b, Round mode, std::uint32_t random) = nullptr;
   double (*fma)(double a, double b, double c, Round mode, std::uint32_t random) = nullptr;  // a*b+c
-  /// a / b: the quotient correctly rounded to binary64, then rounded once to the format. Equal to
-  /// the correctly rounded quotient in the nearest modes for formats of <= 25 significant bits
-  /// (53 >= 2p + 2); within the format's rounding otherwise (posit32 near 1 may differ by an ulp
-  /// on a tie, stochastic rounding sees the binary64 quotient).
+  /// a / b: for operands that are values of the format, the library's correctly rounded division
+  /// (softnum::div) in nearest-even and stochastic rounding; otherwise (harmonic's 1/k with k not
+  /// in the format) the binary64 quotient rounded once, which is the correctly rounded quotient
+  /// in the nearest modes for formats of <= 25 significant bits (53 >= 2p + 2).
   double (*div)(double a, double b, Round mode, std::uint32_t random) = nullptr;
   /// Posits only: the fused dot product (softnum::Quire, one rounding at the end).
   double (*quire_dot)(const double* a, const double* b, std::size_t n) = nullptr;
-  /// C = A * B by softnum::gemm_reference with Accumulation<T, T> (products and sums rounded to
-  /// this format, options.round; options.chunk for chunked accumulation). C gets exact values of T.
-  void (*gemm)(softnum::MatrixView<const double> A, softnum::MatrixView<const double> B,
-               softnum::MatrixView<double> C, const softnum::GemmOptions& options) = nullptr;
+  /// C (m x n) = A (m x k) * B (k x n), row-major, by softnum::gemm_reference with
+  /// Accumulation<T, T> (products and sums rounded to this format in `mode`; chunk > 0: chunked
+  /// accumulation). C gets exact values of T. (Plain pointers keep gemm.hpp out of this header.)
+  void (*gemm)(const double* A, const double* B, double* C, std::size_t m, std::size_t k,
+               std::size_t n, Round mode, std::uint64_t seed, std::size_t chunk) = nullptr;
 
   static bool is_finite(double v) { return v - v == 0; }  // not NaN, NaR or infinite
 };

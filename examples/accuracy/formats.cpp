@@ -44,8 +44,19 @@ double fma1(double a, double b, double c, Round mode, std::uint32_t random) {
       random);
 }
 
+/// a / b. Operands that are values of T (every kernel's case but harmonic's 1/k): the library's
+/// correctly rounded division (nearest-even, stochastic). Otherwise, or in other modes: the
+/// binary64 quotient rounded once (correct in the nearest modes for <= 25 significant bits).
 template <class T>
 double div1(double a, double b, Round mode, std::uint32_t random) {
+  const T x = sd::number_traits<T>::pack(sd::unpack_double(a), Round::nearest_even, 0);
+  const T y = sd::number_traits<T>::pack(sd::unpack_double(b), Round::nearest_even, 0);
+  if (static_cast<double>(x) == a && static_cast<double>(y) == b) {
+    if (mode == Round::nearest_even)
+      return static_cast<double>(softnum::div<Round::nearest_even>(x, y, 0));
+    if (mode == Round::stochastic)
+      return static_cast<double>(softnum::div<Round::stochastic>(x, y, random));
+  }
   return round1<T>(a / b, mode, random);
 }
 
@@ -57,9 +68,17 @@ double quire_dot(const double* a, const double* b, std::size_t n) {
 }
 
 template <class T>
-void gemm_tt(softnum::MatrixView<const double> A, softnum::MatrixView<const double> B,
-             softnum::MatrixView<double> C, const softnum::GemmOptions& options) {
-  softnum::gemm_reference<softnum::Accumulation<T, T>>(A, B, C, options);
+void gemm_tt(const double* A, const double* B, double* C, std::size_t m, std::size_t k,
+             std::size_t n, Round mode, std::uint64_t seed, std::size_t chunk) {
+  const auto M = static_cast<std::ptrdiff_t>(m), K = static_cast<std::ptrdiff_t>(k),
+             N = static_cast<std::ptrdiff_t>(n);
+  softnum::GemmOptions o;
+  o.round = o.output_round = mode;
+  o.seed = seed;
+  o.chunk = static_cast<std::ptrdiff_t>(chunk);
+  o.threads = 1;
+  softnum::gemm_reference<softnum::Accumulation<T, T>>(
+      softnum::row_major(A, M, K), softnum::row_major(B, K, N), softnum::row_major(C, M, N), o);
 }
 
 /// Codes that are NaN / infinite. Up to 16 bits: every code. Wider: for each of the 2^16 top

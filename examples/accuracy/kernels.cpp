@@ -88,30 +88,28 @@ const char* gemm_model_name(GemmModel m) {
 std::vector<double> gemm(Arith& a, GemmModel model, const std::vector<double>& A,
                          const std::vector<double>& B, std::size_t m, std::size_t k, std::size_t n,
                          std::uint64_t seed) {
-  const auto M = static_cast<std::ptrdiff_t>(m), K = static_cast<std::ptrdiff_t>(k),
-             N = static_cast<std::ptrdiff_t>(n);
   std::vector<double> C(m * n);
-  softnum::GemmOptions o;
-  o.round = a.mode;
-  o.output_round = a.mode;
-  o.seed = seed;
-  o.threads = 1;
-  const auto vA = softnum::row_major(A.data(), M, K);
-  const auto vB = softnum::row_major(B.data(), K, N);
-  const auto vC = softnum::row_major(C.data(), M, N);
   switch (model) {
     case GemmModel::per_op:
-      a.f.gemm(vA, vB, vC, o);
+      a.f.gemm(A.data(), B.data(), C.data(), m, k, n, a.mode, seed, 0);
       break;
     case GemmModel::chunked:
-      o.chunk = 32;
-      a.f.gemm(vA, vB, vC, o);
+      a.f.gemm(A.data(), B.data(), C.data(), m, k, n, a.mode, seed, 32);
       break;
-    case GemmModel::fp32_accumulate:
+    case GemmModel::fp32_accumulate: {
+      softnum::GemmOptions o;
+      o.round = a.mode;
       o.output_round = Round::nearest_even;  // the binary32 sum lands exactly in the double C
-      softnum::gemm_reference<softnum::Accumulation<float, float>>(vA, vB, vC, o);
+      o.seed = seed;
+      o.threads = 1;
+      const auto M = static_cast<std::ptrdiff_t>(m), K = static_cast<std::ptrdiff_t>(k),
+                 N = static_cast<std::ptrdiff_t>(n);
+      softnum::gemm_reference<softnum::Accumulation<float, float>>(
+          softnum::row_major(A.data(), M, K), softnum::row_major(B.data(), K, N),
+          softnum::row_major(C.data(), M, N), o);
       for (double& c : C) c = a.round(c);
       break;
+    }
   }
   return C;
 }
