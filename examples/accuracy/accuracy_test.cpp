@@ -128,7 +128,7 @@ TEST_CASE("division rounds once", "[accuracy]") {
   CHECK(std::fabs(third - 1.0 / 3) <= std::fabs((third == below ? above : below) - 1.0 / 3));
 }
 
-TEST_CASE("the quire gives the correctly rounded dot product", "[accuracy]") {
+TEST_CASE("the quire and the double-word accumulator keep what a plain sum loses", "[accuracy]") {
   // 2^12 + 1 - 2^12: a plain posit16 sum loses the 1, the quire keeps it.
   const Format& p = fmt("posit16");
   const std::vector<double> x = {4096, 1, -4096}, y = {1, 1, 1};
@@ -138,6 +138,10 @@ TEST_CASE("the quire gives the correctly rounded dot product", "[accuracy]") {
   CHECK(acc::dot_quire(a, x.data(), y.data(), 3) == 1);
   acc::Arith h(fmt("binary16"), acc::Round::nearest_even, 0);
   CHECK(std::isnan(acc::dot_quire(h, x.data(), y.data(), 3)));  // floats have no quire
+  // binary16's double-word accumulator (softnum::Expansion<binary16, 2>) keeps the 1 as well.
+  CHECK(acc::dot_expansion(h, x.data(), y.data(), 3) == 1);
+  CHECK(acc::dot_plain(h, x.data(), y.data(), 3) == 0);             // binary16 spacing at 4096 is 4
+  CHECK(std::isnan(acc::dot_expansion(a, x.data(), y.data(), 3)));  // posits: no Expansion
 }
 
 TEST_CASE("kernels on hand-computed cases", "[accuracy]") {

@@ -279,6 +279,7 @@ const std::vector<Kernel>& kernels() {
       {"dot_fma", "dot", vec_inputs, &m_dot<&dot_fma>, 200, false},
       {"dot_dot2", "dot", vec_inputs, &m_dot<&dot_dot2>, 200, false},
       {"dot_quire", "dot", vec_inputs, &m_dot<&dot_quire>, 200, true},
+      {"dot_expansion", "dot", vec_inputs, &m_dot<&dot_expansion>, 200, false, true},
       {"gemm_per_op", "gemm", {I::uniform, I::normal}, &m_gemm<GemmModel::per_op>, 16, false},
       {"gemm_fp32_acc",
        "gemm",
@@ -340,6 +341,8 @@ std::vector<Table> run_group(const Options& o, const char* group, const char* ta
         for (Input in : k.inputs) {
           bar.tick();
           if (k.needs_quire && f->quire_dot == nullptr) continue;
+          if (k.needs_expansion && (f->expansion_dot == nullptr || mode != Round::nearest_even))
+            continue;
           const ErrorStats s = measure(k, *f, mode, in, o);
           t.add({f->name, mode_name(mode), k.name, input_name(in),
                  integer(static_cast<long long>(s.count)), num(s.median), num(s.p99), num(s.max),
@@ -384,12 +387,19 @@ std::vector<Table> run_compare(const Options& o) {
     const char* kernel;
     Input in;
   };
-  const std::vector<Col> cols = {{"sum_naive", Input::uniform},  {"sum_kahan", Input::uniform},
-                                 {"dot_plain", Input::normal},   {"dot_fma", Input::normal},
-                                 {"dot_quire", Input::normal},   {"dot_dot2", Input::normal},
-                                 {"gemm_per_op", Input::normal}, {"gemm_fp32_acc", Input::normal},
-                                 {"lu_solve", Input::well},      {"horner", Input::uniform},
-                                 {"softmax", Input::normal},     {"exp", Input::none}};
+  const std::vector<Col> cols = {{"sum_naive", Input::uniform},
+                                 {"sum_kahan", Input::uniform},
+                                 {"dot_plain", Input::normal},
+                                 {"dot_fma", Input::normal},
+                                 {"dot_quire", Input::normal},
+                                 {"dot_expansion", Input::normal},
+                                 {"dot_dot2", Input::normal},
+                                 {"gemm_per_op", Input::normal},
+                                 {"gemm_fp32_acc", Input::normal},
+                                 {"lu_solve", Input::well},
+                                 {"horner", Input::uniform},
+                                 {"softmax", Input::normal},
+                                 {"exp", Input::none}};
   Table t{"compare", {"format", "rounding"}, {}, {}};
   for (const Col& c : cols) t.columns.push_back(std::string(c.kernel) + "/" + input_name(c.in));
   const auto formats = pick(o, equal_width_defaults());
@@ -403,7 +413,8 @@ std::vector<Table> run_compare(const Options& o) {
         for (const Kernel& kk : kernels()) {
           if (std::string(kk.name) == c.kernel) k = &kk;
         }
-        if (k->needs_quire && f->quire_dot == nullptr) {
+        if ((k->needs_quire && f->quire_dot == nullptr) ||
+            (k->needs_expansion && (f->expansion_dot == nullptr || mode != Round::nearest_even))) {
           row.push_back("-");
           continue;
         }
@@ -693,10 +704,12 @@ std::vector<Table> run_quire(const Options& o) {
   const std::vector<std::pair<const char*, DotFn>> fns = {{"dot_plain", &dot_plain},
                                                           {"dot_fma", &dot_fma},
                                                           {"dot_dot2", &dot_dot2},
+                                                          {"dot_expansion", &dot_expansion},
                                                           {"dot_quire", &dot_quire}};
   for (const Format* f : formats) {
     for (const auto& [name, fn] : fns) {
       if (fn == &dot_quire && f->quire_dot == nullptr) continue;
+      if (fn == &dot_expansion && f->expansion_dot == nullptr) continue;
       Gen g(o.seed);
       Arith a(*f, Round::nearest_even, o.seed);
       ErrorAccumulator acc(*f);

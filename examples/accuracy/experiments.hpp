@@ -32,8 +32,9 @@ struct Kernel {
   /// Relative errors of `trials` runs (or per output element) against the exact reference.
   void (*measure)(const Format& f, Round mode, Input in, int trials, std::uint64_t seed,
                   ErrorAccumulator& acc);
-  int trials;        // full size; the tour uses a quarter
-  bool needs_quire;  // posits only
+  int trials;                    // full size; the tour uses a quarter
+  bool needs_quire;              // posits only
+  bool needs_expansion = false;  // floats only, round to nearest only
 };
 const std::vector<Kernel>& kernels();
 

@@ -52,6 +52,10 @@ struct Format {
   double (*div)(double a, double b, Round mode, std::uint32_t random) = nullptr;
   /// Posits only: the fused dot product (softnum::Quire, one rounding at the end).
   double (*quire_dot)(const double* a, const double* b, std::size_t n) = nullptr;
+  /// Floats only: the dot product accumulated in softnum::Expansion<T, 2> (a double-word of T,
+  /// Joldes-Muller-Popescu algorithms: s += Expansion(a) * b), rounded once to T at the end.
+  /// Expansion arithmetic is defined for round to nearest only.
+  double (*expansion_dot)(const double* a, const double* b, std::size_t n) = nullptr;
   /// C (m x n) = A (m x k) * B (k x n), row-major, by softnum::gemm_reference with
   /// Accumulation<T, T> (products and sums rounded to this format in `mode`; chunk > 0: chunked
   /// accumulation). C gets exact values of T. (Plain pointers keep gemm.hpp out of this header.)

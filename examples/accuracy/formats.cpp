@@ -1,6 +1,7 @@
 // softnum_accuracy: the format registry. Adding a format is one line in all_formats(); this is
 // the only translation unit that instantiates softnum's number types.
 #include <softnum/convert.hpp>
+#include <softnum/expansion.hpp>
 #include <softnum/fixed.hpp>
 #include <softnum/float.hpp>
 #include <softnum/gemm.hpp>
@@ -68,6 +69,14 @@ double quire_dot(const double* a, const double* b, std::size_t n) {
 }
 
 template <class T>
+double expansion_dot(const double* a, const double* b, std::size_t n) {
+  using E = softnum::Expansion<T, 2>;
+  E s;
+  for (std::size_t i = 0; i < n; ++i) s += E(softnum::convert<T>(a[i])) * softnum::convert<T>(b[i]);
+  return static_cast<double>(softnum::convert<T>(s));
+}
+
+template <class T>
 void gemm_tt(const double* A, const double* B, double* C, std::size_t m, std::size_t k,
              std::size_t n, Round mode, std::uint64_t seed, std::size_t chunk) {
   const auto M = static_cast<std::ptrdiff_t>(m), K = static_cast<std::ptrdiff_t>(k),
@@ -130,6 +139,7 @@ Format make(const char* name, const char* type, Family family, int bits) {
   f.epsilon = round1<T>(std::nextafter(1.0, 2.0), Round::up, 0) - 1.0;
   count_specials<T>(bits, f.nan_fraction, f.inf_fraction);
   if constexpr (softnum::PositFormat<T>) f.quire_dot = &quire_dot<T>;
+  if constexpr (softnum::FloatFormat<T>) f.expansion_dot = &expansion_dot<T>;
   return f;
 }
 

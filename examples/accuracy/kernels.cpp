@@ -68,6 +68,11 @@ double dot_dot2(Arith& a, const double* x, const double* y, std::size_t n) {
   return a.add(s, c);
 }
 
+double dot_expansion(Arith& a, const double* x, const double* y, std::size_t n) {
+  if (a.f.expansion_dot == nullptr) return std::numeric_limits<double>::quiet_NaN();
+  return a.f.expansion_dot(x, y, n);
+}
+
 double dot_quire(Arith& a, const double* x, const double* y, std::size_t n) {
   if (a.f.quire_dot == nullptr) return std::numeric_limits<double>::quiet_NaN();
   return a.f.quire_dot(x, y, n);

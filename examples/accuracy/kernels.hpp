@@ -44,6 +44,9 @@ double dot_fma(Arith& a, const double* x, const double* y,
 /// Dot2 (Ogita, Rump, Oishi 2005) in the format: a two-term expansion accumulator (TwoSum, and
 /// TwoProduct by fma), both terms values of the format, added at the end.
 double dot_dot2(Arith& a, const double* x, const double* y, std::size_t n);
+/// Floats: softnum::Expansion<T, 2> accumulation (round to nearest), one rounding at the end.
+/// NaN for other formats.
+double dot_expansion(Arith& a, const double* x, const double* y, std::size_t n);
 /// Posits: the quire (exact accumulation, one rounding). NaN for formats without one.
 double dot_quire(Arith& a, const double* x, const double* y, std::size_t n);
 
