@@ -453,18 +453,27 @@ std::vector<Table> run_harmonic(const Options& o) {
   // The same work per format: up to 10^7 terms x 10 runs, or for formats of <= 8 bits (whose
   // stochastic sums spread widely) up to 10^6 terms x 100 runs, so that the standard error of
   // their mean is small enough to test for bias. The tour stops one decade earlier.
-  const std::vector<long> all_checkpoints = {1000, 10000, 100000, 1000000, 10000000};
-  const std::vector<double> exact_all = exact::harmonic(all_checkpoints);
+  std::vector<long> all_checkpoints = {1000, 10000, 100000, 1000000, 10000000};
+  if (o.quick) all_checkpoints.pop_back();
+  const bool any_sr = std::find(o.modes.begin(), o.modes.end(), Round::stochastic) != o.modes.end();
+  // The exact partial sums (10^7 MPFR additions in a full run): only when stochastic rows need
+  // them.
+  const std::vector<double> exact_all =
+      any_sr ? exact::harmonic(all_checkpoints) : std::vector<double>{};
   Progress bar(o.progress, "harmonic", formats.size() * 2);
   for (const Format* f : formats) {
     const bool narrow = f->bits <= 8;
-    std::size_t n_checkpoints = all_checkpoints.size() - (narrow ? 1 : 0) - (o.quick ? 1 : 0);
+    const std::size_t n_checkpoints = all_checkpoints.size() - (narrow ? 1 : 0);
     const std::vector<long> checkpoints(
         all_checkpoints.begin(),
         all_checkpoints.begin() + static_cast<std::ptrdiff_t>(n_checkpoints));
     const int reps = narrow ? 100 : 10;
+    const bool want_rn =
+        std::find(o.modes.begin(), o.modes.end(), Round::nearest_even) != o.modes.end();
+    const bool want_sr =
+        std::find(o.modes.begin(), o.modes.end(), Round::stochastic) != o.modes.end();
     // Round to nearest: s = fl(s + fl(1/k)) until a term leaves s unchanged.
-    {
+    if (want_rn) {
       Arith a(*f, Round::nearest_even, o.seed);
       double s = 0;
       long k = 1;
@@ -482,6 +491,7 @@ std::vector<Table> run_harmonic(const Options& o) {
     }
     // Stochastic rounding: mean and standard deviation over reps runs at each checkpoint; z is
     // (mean - exact) / (sd / sqrt(reps)), about N(0, 1) if stochastic rounding is unbiased.
+    if (!want_sr) continue;
     std::vector<std::vector<double>> at(checkpoints.size());
     for (int r = 0; r < reps; ++r) {
       Arith a(*f, Round::stochastic, o.seed, 100 + static_cast<std::uint64_t>(r));
