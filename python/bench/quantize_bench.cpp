@@ -1,6 +1,7 @@
-// The C++ side of examples/python/bench_quantize.py: the time of the module's quantize kernels
-// called directly from C++ (no Python, no NumPy), and of the plain loop a C++ user writes with
-// the public API (y[i] = float(convert<T, mode>(x[i]))), on the same input as the Python side.
+// The C++ side of examples/python/bench_quantize.py: the time of softnum::quantize<T> called
+// directly from C++ (no Python, no NumPy; for binary16, bfloat16, float8_e4m3fn and posit8, the
+// module's table kernel for other names), and of the plain loop a C++ user writes with the scalar
+// API (y[i] = float(convert<T, mode>(x[i]))), on the same input as the Python side.
 //
 //   softnum_quantize_bench N FORMAT MODE THREADS   ->  "kernel_seconds api_seconds" (best of 5)
 // The input is x[i] = the float nearest sin(i) * 2^(i % 17 - 8) (the Python script builds the
@@ -8,12 +9,14 @@
 #include <softnum/convert.hpp>
 #include <softnum/float.hpp>
 #include <softnum/posit.hpp>
+#include <softnum/quantize.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -56,6 +59,12 @@ void api_loop(const std::vector<float>& x, std::vector<float>& y, Round mode, st
   }
 }
 
+template <class T>
+void library_quantize(const float* x, float* y, std::size_t n, Round mode, std::uint64_t seed,
+                      std::uint64_t offset) {
+  softnum::quantize<T>(std::span<const float>(x, n), std::span<float>(y, n), mode, seed, offset);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,9 +81,15 @@ int main(int argc, char** argv) {
                                 std::ldexp(1.0, static_cast<int>(i % 17) - 8));
     }
     const std::uint64_t seed = 1;
+    const std::string name = argv[2];
+    softnum_py::QuantizeFn<float> kernel_fn = f.quantize_f;
+    if (name == "binary16") kernel_fn = &library_quantize<softnum::binary16>;
+    if (name == "bfloat16") kernel_fn = &library_quantize<softnum::bfloat16>;
+    if (name == "float8_e4m3fn") kernel_fn = &library_quantize<softnum::float8_e4m3fn>;
+    if (name == "posit8") kernel_fn = &library_quantize<softnum::posit8>;
     const double kernel = best_of(5, [&] {
       if (threads <= 1) {
-        f.quantize_f(x.data(), y.data(), n, mode, seed, 0);
+        kernel_fn(x.data(), y.data(), n, mode, seed, 0);
         return;
       }
       std::vector<std::thread> pool;
@@ -82,12 +97,11 @@ int main(int argc, char** argv) {
       for (unsigned p = 0; p < threads; ++p) {
         const std::size_t i0 = std::min(n, p * part), i1 = std::min(n, i0 + part);
         pool.emplace_back(
-            [&, i0, i1] { f.quantize_f(x.data() + i0, y.data() + i0, i1 - i0, mode, seed, i0); });
+            [&, i0, i1] { kernel_fn(x.data() + i0, y.data() + i0, i1 - i0, mode, seed, i0); });
       }
       for (std::thread& t : pool) t.join();
     });
     double api = -1;
-    const std::string name = argv[2];
     if (name == "binary16")
       api = best_of(3, [&] { api_loop<softnum::binary16>(x, y, mode, seed); });
     if (name == "bfloat16")

@@ -7,9 +7,11 @@
 #include <softnum/float.hpp>
 #include <softnum/gemm.hpp>
 #include <softnum/posit.hpp>
+#include <softnum/quantize.hpp>
 #include <softnum/random.hpp>
 
 #include <limits>
+#include <span>
 #include <type_traits>
 
 #include "formats.hpp"
@@ -18,95 +20,27 @@ namespace softnum_py::impl {
 
 namespace sd = softnum::detail;
 
-template <class T>
-inline constexpr bool is_native = std::is_same_v<T, float> || std::is_same_v<T, double>;
-
-/// The value of t in storage S: exact when S can hold it (the card says when), otherwise rounded
-/// to nearest by the C++ conversion from double.
-template <class S, class T>
-S to_storage(T t) {
-  if constexpr (std::is_same_v<S, T>) {
-    return t;
-  } else {
-    return static_cast<S>(static_cast<double>(t));
-  }
-}
-
-/// One element, the definition: the exact value of x rounded once to T.
+/// One element, the library's definition (softnum/ops/quantize.hpp): the exact value of x rounded
+/// once to T, stored back in S (exactly when it fits, else rounded to nearest even).
 template <class T, class S>
 S round_one(S x, Round mode, std::uint32_t word) {
-  return to_storage<S>(sd::number_traits<T>::pack(sd::number_traits<S>::unpack(x), mode, word));
+  return softnum::detail::quant::round_one<T>(x, mode, word);
 }
 
-/// The scalar definition, element by element (the test module's reference).
+/// The scalar definition, element by element: the library's reference loop, which the tests
+/// compare the array kernels with.
 template <class T, class S>
 void quantize_reference(const S* x, S* y, std::size_t n, Round mode, std::uint64_t seed,
                         std::uint64_t offset) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t word =
-        mode == Round::stochastic ? softnum::random_word(seed, offset + i, 0) : 0u;
-    y[i] = round_one<T>(x[i], mode, word);
-  }
+  softnum::detail::quant::reference<T>(x, y, n, mode, seed, offset);
 }
 
-/// Float<E, M> formats with E <= 8 and M <= 23: the library's own double-based rounding
-/// (Float::arith::from_double, what its arithmetic uses) instead of the generic 128-bit path.
-template <class T>
-concept DoubleRounded = softnum::FloatFormat<T> && T::arith::via_double;
-
-/// The array kernel: the same values as quantize_reference (the tests check every bit), with
-/// the cases that need no rounding (T is the storage type) reduced to a copy, and Float formats
-/// rounded by the library's fast paths: the branch-free float lanes for nearest-even from
-/// float, Float::arith::from_double otherwise.
+/// The array kernel: softnum::quantize<T> (vectorised per instruction set for the small Float
+/// formats; x and y may be the same array).
 template <class T, class S>
 void quantize_array(const S* x, S* y, std::size_t n, Round mode, std::uint64_t seed,
                     std::uint64_t offset) {
-  if constexpr (DoubleRounded<T>) {
-    using A = typename T::arith;
-    // (Not for formats without NaN: there the lanes map every NaN to +max, convert<T> keeps
-    // the NaN's sign.)
-    if constexpr (std::is_same_v<S, float> && A::via_float &&
-                  std::numeric_limits<T>::has_quiet_NaN) {
-      if (mode == Round::nearest_even) {
-        using L = typename A::lanes;
-        for (std::size_t i = 0; i < n; ++i) y[i] = L::decode(L::encode(x[i]));
-        return;
-      }
-    }
-    if (!A::use_double(mode)) {
-      quantize_reference<T>(x, y, n, mode, seed, offset);
-    } else if (mode == Round::stochastic) {
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t word = softnum::random_word(seed, offset + i, 0);
-        y[i] = static_cast<S>(
-            A::to_double(A::from_double(static_cast<double>(x[i]), mode, word, true)));
-      }
-    } else {
-      for (std::size_t i = 0; i < n; ++i) {
-        y[i] =
-            static_cast<S>(A::to_double(A::from_double(static_cast<double>(x[i]), mode, 0u, true)));
-      }
-    }
-  } else if constexpr (std::is_same_v<T, S>) {
-    // Every value is its own rounding; NaNs take softnum's one NaN encoding, as the definition
-    // does.
-    for (std::size_t i = 0; i < n; ++i) y[i] = x[i] == x[i] ? x[i] : round_one<T>(x[i], mode, 0u);
-  } else if constexpr (std::is_same_v<T, float> && std::is_same_v<S, double>) {
-    if (mode == Round::nearest_even) {
-      for (std::size_t i = 0; i < n; ++i) {
-        y[i] = x[i] == x[i] ? static_cast<double>(static_cast<float>(x[i]))
-                            : round_one<T>(x[i], mode, 0u);
-      }
-      return;
-    }
-    quantize_reference<T>(x, y, n, mode, seed, offset);
-  } else {
-    if (mode == Round::stochastic) {
-      quantize_reference<T>(x, y, n, mode, seed, offset);
-      return;
-    }
-    for (std::size_t i = 0; i < n; ++i) y[i] = round_one<T>(x[i], mode, 0u);
-  }
+  softnum::quantize<T>(std::span<const S>(x, n), std::span<S>(y, n), mode, seed, offset);
 }
 
 template <class Model>
