@@ -275,6 +275,26 @@ TEST_CASE("quantize: results do not depend on the split, and x may alias y", "[q
   }
 }
 
+TEST_CASE("quantize: stochastic words where the element index crosses 2^32", "[quantize]") {
+  // The vector Philox builds 16 counters from one low word; across a carry it hands over to
+  // random_word. Offsets just below 2^32 and 2^33, and a seed using both halves.
+  const std::vector<float> x = inputs<softnum::float8_e4m3fn, float>(false, 11);
+  const std::uint64_t seed = 0xDEADBEEF12345678ull;
+  for (std::uint64_t offset : {0xFFFFFFFFull - 100, 0x1FFFFFFFFull - 3, 0x123456789ull}) {
+    std::vector<float> got(x.size());
+    softnum::quantize<softnum::binary16>(std::span<const float>(x), std::span<float>(got),
+                                         Round::stochastic, seed, offset);
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const float want = scalar<softnum::binary16>(x[i], Round::stochastic,
+                                                   softnum::random_word(seed, offset + i, 0));
+      bad += bits_of(got[i]) != bits_of(want) ? 1u : 0u;
+    }
+    INFO("offset " << offset);
+    CHECK(bad == 0);
+  }
+}
+
 TEST_CASE("quantize: stochastic rounding uses the seed (different seeds differ, same seed repeats)",
           "[quantize]") {
   std::vector<float> x(4096);
