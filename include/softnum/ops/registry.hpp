@@ -1,0 +1,389 @@
+// softnum/ops/registry.hpp - number formats chosen by name at run time.
+// SPDX-License-Identifier: MIT
+//
+// A FormatEntry binds a name to one softnum type: its card (range, precision, specials) and a few
+// function pointers (array rounding and a GEMM accumulator on float/double storage, scalar
+// operations on doubles). Each hook computes an exact result and rounds it once into the format,
+// so programs that hold tensors in float or double (training, accuracy studies, language
+// bindings) instantiate one small set of templates per format, not one per kernel.
+//
+// Including this header instantiates nothing: make_format_entry<T> and the standard list are
+// templates, compiled only in the translation unit that calls them (standard_formats() compiles
+// every hook of every standard format: call it from one translation unit; programs that build in
+// parallel can call the for_each_standard_*_format visitors from several).
+#pragma once
+
+#include <softnum/convert.hpp>
+#include <softnum/fixed.hpp>
+#include <softnum/float.hpp>
+#include <softnum/gemm.hpp>
+#include <softnum/posit.hpp>
+#include <softnum/quantize.hpp>
+#include <softnum/random.hpp>
+
+#include <cmath>        // std::isnan, std::isinf, std::ldexp, std::nextafter
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint32_t, std::uint64_t
+#include <limits>       // std::numeric_limits
+#include <span>         // std::span
+#include <string>       // std::string
+#include <type_traits>  // std::is_same_v
+#include <vector>       // std::vector
+
+namespace softnum {
+
+enum class FormatFamily { native, floating, posit, fixed };
+
+/// Hooks on one storage type S (float or double). Arrays hold exact values of the format.
+template <class S>
+struct StorageHooks {
+  /// y[i] = round(x[i]) in `mode`, for i < n (softnum::quantize<T>); x and y may be the same
+  /// array. Stochastic rounding uses the word random_word(seed, offset + i, 0) for element i, so
+  /// the result does not depend on how an array is split into calls.
+  void (*round)(const S* x, S* y, std::size_t n, Round mode, std::uint64_t seed,
+                std::uint64_t offset) = nullptr;
+  /// C = A * B (+ C if options.accumulate) by softnum::gemm<Accumulation<exact_product, T>>:
+  /// exact products, every addition rounded to this format in options.round. C receives exact
+  /// values of the format. Null when the format's values are not all exact in S.
+  void (*gemm)(MatrixView<const S> A, MatrixView<const S> B, MatrixView<S> C,
+               const GemmOptions& options) = nullptr;
+};
+
+/// One format: its card and its hooks. Hooks are null where the format cannot serve (a format
+/// whose values are not all exact in float has no float hooks; the same for double).
+struct FormatEntry {
+  std::string name;  // run-time name, e.g. "float8_e4m3fn"
+  std::string type;  // the C++ type, e.g. "Float<4, 3, Specials::fn>"
+  std::string note;  // a short remark, e.g. "OCP" (may be empty)
+  FormatFamily family = FormatFamily::floating;
+  int bits = 0;               // storage width in bits
+  int digits = 0;             // numeric_limits<T>::digits: significant bits (posits: at 1;
+                              // fixed: the bits after the sign)
+  double max = 0;             // largest finite value
+  double min_positive = 0;    // smallest positive value (denorm_min)
+  double min_normal = 0;      // numeric_limits<T>::min(): smallest normal (floats), minpos
+                              // (posits), the step 2^-F (fixed)
+  double epsilon = 0;         // numeric_limits<T>::epsilon(): next value above 1, minus 1
+  bool has_infinity = false;  // numeric_limits<T>::has_infinity
+  bool has_nan = false;       // numeric_limits<T>::has_quiet_NaN (posits: NaR)
+  double nan_fraction = 0;    // the fraction of the 2^bits codes that are NaN (NaR)
+  double inf_fraction = 0;    // the fraction of the codes that are infinite
+  bool has_bias = false;      // floating point formats: exponent bias
+  int bias = 0;
+  bool exact_in_float = false;   // every finite value is exactly a float
+  bool exact_in_double = false;  // every finite value is exactly a double
+  StorageHooks<float> f;
+  StorageHooks<double> d;
+  /// Scalar operations on doubles, each rounded once into the format (random: the word for
+  /// Round::stochastic). Null unless every value is exactly a double.
+  double (*round)(double x, Round mode, std::uint32_t random) = nullptr;
+  double (*add)(double a, double b, Round mode, std::uint32_t random) = nullptr;  // a + b
+  double (*mul)(double a, double b, Round mode, std::uint32_t random) = nullptr;  // a * b
+  /// a / b: the binary64 quotient (correctly rounded) rounded once into the format: the correctly
+  /// rounded quotient in the nearest modes for formats of at most 25 significant bits
+  /// (53 >= 2p + 2, Figueroa 1995), within an ulp otherwise.
+  double (*div)(double a, double b, Round mode, std::uint32_t random) = nullptr;
+
+  template <class S>
+  const StorageHooks<S>& hooks() const noexcept {
+    static_assert(std::is_same_v<S, float> || std::is_same_v<S, double>,
+                  "storage is float or double");
+    if constexpr (std::is_same_v<S, float>) {
+      return f;
+    } else {
+      return d;
+    }
+  }
+};
+
+namespace detail::registry {
+
+/// Every finite value of T is exactly a value of S.
+template <class T, class S>
+constexpr bool exact_in() {
+  using L = std::numeric_limits<T>;
+  using LS = std::numeric_limits<S>;
+  if constexpr (std::is_same_v<T, S>) {
+    return true;
+  } else if constexpr (std::is_same_v<T, double>) {
+    return false;
+  } else {
+    // A max beyond double converts to inf and fails the last test.
+    return L::digits <= LS::digits &&
+           static_cast<double>(L::denorm_min()) >= static_cast<double>(LS::denorm_min()) &&
+           static_cast<double>(L::max()) <= static_cast<double>(LS::max());
+  }
+}
+
+template <class T>
+constexpr FormatFamily family() {
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    return FormatFamily::native;
+  } else if constexpr (PositFormat<T>) {
+    return FormatFamily::posit;
+  } else if constexpr (FixedFormat<T>) {
+    return FormatFamily::fixed;
+  } else {
+    return FormatFamily::floating;
+  }
+}
+
+/// The softnum type with T's encoding (natives: binary32 / binary64).
+template <class T>
+struct encoding {
+  using type = T;
+};
+template <>
+struct encoding<float> {
+  using type = binary32;
+};
+template <>
+struct encoding<double> {
+  using type = binary64;
+};
+
+template <class T>
+constexpr int bits() {
+  using C = typename encoding<T>::type;
+  if constexpr (PositFormat<C>) {
+    return C::nbits;
+  } else if constexpr (FixedFormat<C>) {
+    return C::width;
+  } else {
+    return 1 + C::exponent_bits + C::mantissa_bits;
+  }
+}
+
+/// The fractions of codes that are NaN and infinite. Up to 16 bits: every code. Wider: for each
+/// of the 2^16 top halves, the low halves 0, 1 (standing for all but the two extremes) and
+/// all-ones. Exact for floats with at least 16 fraction bits (a code is special through its low
+/// half only as "zero", "all ones" or "other"), posits (one NaR) and fixed point (none).
+template <class T>
+void count_specials(double& nan_fraction, double& inf_fraction) {
+  using C = typename encoding<T>::type;
+  using Bits = typename C::storage_type;
+  constexpr int n = bits<T>();
+  double nan = 0, inf = 0;
+  auto classify = [&](std::uint64_t code, double weight) {
+    const double v = static_cast<double>(C::from_bits(static_cast<Bits>(code)));
+    if (std::isnan(v)) nan += weight;
+    if (std::isinf(v)) inf += weight;
+  };
+  if constexpr (n <= 16) {
+    for (std::uint64_t c = 0; c < (std::uint64_t{1} << n); ++c) classify(c, 1);
+  } else {
+    constexpr int low = n - 16;
+    constexpr std::uint64_t ones = low >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << low) - 1;
+    for (std::uint64_t hi = 0; hi < (std::uint64_t{1} << 16); ++hi) {
+      const std::uint64_t top = low >= 64 ? 0 : hi << low;
+      classify(top, 1);
+      classify(top | ones, 1);
+      classify(top | 1, static_cast<double>(ones - 1));
+    }
+  }
+  nan_fraction = nan / std::ldexp(1.0, n);
+  inf_fraction = inf / std::ldexp(1.0, n);
+}
+
+template <class T>
+T pack(const Unpacked& u, Round mode, std::uint32_t random) noexcept {
+  return number_traits<T>::pack(u, mode, random);
+}
+
+/// y[i] = convert<T, mode>(x[i]) stored in S (stochastic: the word random_word(seed, offset + i,
+/// 0)): softnum::quantize<T>, after two shortcuts that give the same bits (a native type in its own
+/// storage, float from double storage, both in round-to-nearest-even).
+template <class T, class S>
+void round_array(const S* x, S* y, std::size_t n, Round mode, std::uint64_t seed,
+                 std::uint64_t offset) {
+  if (mode == Round::nearest_even) {
+    if constexpr (std::is_same_v<T, S>) {
+      if (x != y) {
+        for (std::size_t i = 0; i < n; ++i) y[i] = x[i];
+      }
+      return;
+    } else if constexpr (std::is_same_v<T, float>) {
+      for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<S>(static_cast<float>(x[i]));
+      return;
+    }
+  }
+  quantize<T>(std::span<const S>(x, n), std::span<S>(y, n), mode, seed, offset);
+}
+
+template <class T, class S>
+void gemm_accumulate(MatrixView<const S> A, MatrixView<const S> B, MatrixView<S> C,
+                     const GemmOptions& options) {
+  gemm<Accumulation<exact_product, T>>(A, B, C, options);
+}
+
+template <class T>
+double round1(double x, Round mode, std::uint32_t random) {
+  return static_cast<double>(pack<T>(unpack_double(x), mode, random));
+}
+
+template <class T>
+double add1(double a, double b, Round mode, std::uint32_t random) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (mode == Round::nearest_even)
+      return static_cast<double>(static_cast<float>(a) + static_cast<float>(b));
+  }
+  return static_cast<double>(
+      pack<T>(exact_add(unpack_double(a), unpack_double(b), mode), mode, random));
+}
+
+template <class T>
+double mul1(double a, double b, Round mode, std::uint32_t random) {
+  return static_cast<double>(pack<T>(exact_mul(unpack_double(a), unpack_double(b)), mode, random));
+}
+
+template <class T>
+double div1(double a, double b, Round mode, std::uint32_t random) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (mode == Round::nearest_even)
+      return static_cast<double>(static_cast<float>(a) / static_cast<float>(b));
+  }
+  return round1<T>(a / b, mode, random);
+}
+
+}  // namespace detail::registry
+
+/// The entry of format T under `name` (type: its C++ spelling; note: a short remark). Compiles
+/// T's hooks; call it once per format, from the translation unit that builds a table.
+template <class T>
+FormatEntry make_format_entry(const char* name, const char* type = "", const char* note = "") {
+  namespace reg = detail::registry;
+  using L = std::numeric_limits<T>;
+  FormatEntry e;
+  e.name = name;
+  e.type = type;
+  e.note = note;
+  e.family = reg::family<T>();
+  e.bits = reg::bits<T>();
+  e.digits = L::digits;
+  e.max = static_cast<double>(L::max());
+  e.min_positive = static_cast<double>(L::denorm_min());
+  e.min_normal = static_cast<double>(L::min());
+  e.epsilon = static_cast<double>(L::epsilon());
+  e.has_infinity = L::has_infinity;
+  e.has_nan = L::has_quiet_NaN;
+  reg::count_specials<T>(e.nan_fraction, e.inf_fraction);
+  if constexpr (FloatFormat<typename reg::encoding<T>::type>) {
+    e.has_bias = true;
+    e.bias = reg::encoding<T>::type::bias;
+  }
+  e.exact_in_float = reg::exact_in<T, float>();
+  e.exact_in_double = reg::exact_in<T, double>();
+  if constexpr (reg::exact_in<T, double>()) {
+    e.d = StorageHooks<double>{&reg::round_array<T, double>, &reg::gemm_accumulate<T, double>};
+    e.round = &reg::round1<T>;
+    e.add = &reg::add1<T>;
+    e.mul = &reg::mul1<T>;
+    e.div = &reg::div1<T>;
+  }
+  if constexpr (reg::exact_in<T, float>()) {
+    e.f = StorageHooks<float>{&reg::round_array<T, float>, &reg::gemm_accumulate<T, float>};
+  }
+  return e;
+}
+
+/// Tag that carries a format type through the visitors below.
+template <class T>
+struct format_tag {
+  using type = T;
+};
+
+// The standard formats, by family: each visitor calls visit(format_tag<T>{}, name, type, note)
+// once per format, in listing order. Adding a format is one line here.
+
+/// Native float and double, then the floating-point aliases of shared/DESIGN.md.
+template <class Visit>
+void for_each_standard_float_format(Visit&& visit) {
+  visit(format_tag<float>{}, "float32", "float", "native hardware baseline");
+  visit(format_tag<double>{}, "float64", "double", "native");
+  visit(format_tag<binary64>{}, "binary64", "Float<11, 52>", "");
+  visit(format_tag<binary32>{}, "binary32", "Float<8, 23>", "emulated, exactly rounded");
+  visit(format_tag<binary16>{}, "binary16", "Float<5, 10>", "");
+  visit(format_tag<bfloat16>{}, "bfloat16", "Float<8, 7>", "");
+  visit(format_tag<float8_e4m3fn>{}, "float8_e4m3fn", "Float<4, 3, Specials::fn>", "OCP");
+  visit(format_tag<float8_e4m3>{}, "float8_e4m3", "Float<4, 3>", "IEEE-style");
+  visit(format_tag<float8_e5m2>{}, "float8_e5m2", "Float<5, 2>", "OCP");
+  visit(format_tag<float8_e4m3fnuz>{}, "float8_e4m3fnuz", "Float<4, 3, Specials::fnuz>", "");
+  visit(format_tag<float8_e5m2fnuz>{}, "float8_e5m2fnuz", "Float<5, 2, Specials::fnuz>", "");
+  visit(format_tag<float6_e2m3fn>{}, "float6_e2m3fn", "Float<2, 3, Specials::finite>", "OCP MX");
+  visit(format_tag<float6_e3m2fn>{}, "float6_e3m2fn", "Float<3, 2, Specials::finite>", "OCP MX");
+  visit(format_tag<float4_e2m1fn>{}, "float4_e2m1fn", "Float<2, 1, Specials::finite>", "OCP MX");
+}
+
+/// Posits (posit64 is left out: its values are not all exact in double, so it has no hooks).
+template <class Visit>
+void for_each_standard_posit_format(Visit&& visit) {
+  visit(format_tag<Posit<8, 0>>{}, "posit8_0", "Posit<8, 0>", "");
+  visit(format_tag<Posit<8, 1>>{}, "posit8_1", "Posit<8, 1>", "");
+  visit(format_tag<posit8>{}, "posit8", "Posit<8, 2>", "");
+  visit(format_tag<Posit<10, 2>>{}, "posit10", "Posit<10, 2>", "");
+  visit(format_tag<Posit<12, 2>>{}, "posit12", "Posit<12, 2>", "");
+  visit(format_tag<posit16_1>{}, "posit16_1", "Posit<16, 1>", "");
+  visit(format_tag<posit16>{}, "posit16", "Posit<16, 2>", "");
+  visit(format_tag<posit32>{}, "posit32", "Posit<32, 2>", "");
+}
+
+/// Fixed point, Fixed<I, F>: I integer bits including the sign, F fraction bits, saturating.
+template <class Visit>
+void for_each_standard_fixed_format(Visit&& visit) {
+  visit(format_tag<Fixed<2, 6>>{}, "fixed2_6", "Fixed<2, 6>", "");
+  visit(format_tag<Fixed<4, 4>>{}, "fixed4_4", "Fixed<4, 4>", "");
+  visit(format_tag<Fixed<4, 8>>{}, "fixed4_8", "Fixed<4, 8>", "");
+  visit(format_tag<Fixed<4, 10>>{}, "fixed4_10", "Fixed<4, 10>", "");
+  visit(format_tag<Fixed<4, 12>>{}, "fixed4_12", "Fixed<4, 12>", "");
+  visit(format_tag<Fixed<8, 8>>{}, "fixed8_8", "Fixed<8, 8>", "");
+  visit(format_tag<Fixed<4, 16>>{}, "fixed4_16", "Fixed<4, 16>", "");
+  visit(format_tag<Fixed<16, 16>>{}, "fixed16_16", "Fixed<16, 16>", "");
+}
+
+/// All standard formats: floats, posits, fixed point.
+template <class Visit>
+void for_each_standard_format(Visit&& visit) {
+  for_each_standard_float_format(visit);
+  for_each_standard_posit_format(visit);
+  for_each_standard_fixed_format(visit);
+}
+
+/// The standard formats (built on first use). A template only so that including this header
+/// compiles nothing; call it as softnum::standard_formats().
+template <int = 0>
+const std::vector<FormatEntry>& standard_formats() {
+  static const std::vector<FormatEntry> formats = [] {
+    std::vector<FormatEntry> v;
+    for_each_standard_format(
+        [&v]<class T>(format_tag<T>, const char* name, const char* type, const char* note) {
+          v.push_back(make_format_entry<T>(name, type, note));
+        });
+    return v;
+  }();
+  return formats;
+}
+
+/// The entry named `name` in `formats`, or nullptr.
+inline const FormatEntry* find_format(const std::vector<FormatEntry>& formats,
+                                      const std::string& name) noexcept {
+  for (const FormatEntry& f : formats) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+/// The standard format named `name`, or nullptr.
+template <int = 0>
+const FormatEntry* find_format(const std::string& name) {
+  return find_format(standard_formats(), name);
+}
+
+/// "unknown format 'NAME'; valid formats: a, b, c" for an error message.
+inline std::string unknown_format_message(const std::vector<FormatEntry>& formats,
+                                          const std::string& name) {
+  std::string out = "unknown format '" + name + "'; valid formats: ";
+  for (std::size_t i = 0; i < formats.size(); ++i) out += (i == 0 ? "" : ", ") + formats[i].name;
+  return out;
+}
+
+}  // namespace softnum
