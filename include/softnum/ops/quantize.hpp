@@ -40,6 +40,9 @@
 #ifndef SOFTNUM_QUANTIZE_X86
 #  define SOFTNUM_QUANTIZE_X86 0
 #endif
+#if SOFTNUM_QUANTIZE_X86
+#  include <cpuid.h>  // __get_cpuid, bit_F16C
+#endif
 
 namespace softnum {
 
@@ -168,10 +171,10 @@ inline int detected_isa() noexcept {
         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
       return 2;
     }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-        __builtin_cpu_supports("f16c")) {
-      return 1;
-    }
+    // clang 14 has no "f16c" in __builtin_cpu_supports: CPUID leaf 1, ECX bit 29.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c) return 1;
     return 0;
   }();
   return isa;
