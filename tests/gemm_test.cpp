@@ -342,6 +342,60 @@ TEST_CASE("gemm is bit-identical to gemm_reference: Fixed<8,8> with int32 accumu
   check_fast<Accumulation<exact_product, with_fixed_overflow_t<Q16, FixedOverflow::wrap>>, Q8, Q8, float>({}, 1.0, 64);
 }
 
+TEST_CASE("gemm is bit-identical to gemm_reference: float inputs, posit accumulator",
+          "[gemm][fast][posit]") {
+  // Float containers (as softnum_train passes them), exact products fused into a posit
+  // accumulator: the double-lane kernel with round-to-odd sums and posit rounding.
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>({}, 0.02, 71);
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>({}, 0.02, 72,
+                                                                        1e6);  // tapered ends
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>({}, 0.0, 73, 1e-5);
+  check_fast<Accumulation<exact_product, Posit<16, 1>>, float, float, Posit<16, 1>>({}, 0.05, 74);
+  GemmOptions o;
+  o.chunk = 16;
+  o.accumulate = true;
+  check_fast<Accumulation<exact_product, posit8>, float, float, float>(o, 0.05, 75);
+  check_fast<Accumulation<exact_product, posit32>, float, float, float>(o, 0.05, 76);
+  o.output_round = Round::stochastic;
+  check_fast<Accumulation<exact_product, posit16>, float, float, binary16>(o, 0.02, 77);
+  o.round = Round::stochastic;  // not this kernel's: the reference computes it
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>(o, 0.02, 78);
+}
+
+TEST_CASE("gemm is bit-identical to gemm_reference: float inputs, fixed-point accumulator",
+          "[gemm][fast][fixed]") {
+  using Q8 = Fixed<8, 8>;
+  check_fast<Accumulation<exact_product, Q8>, float, float, float>({}, 0.02, 81);
+  check_fast<Accumulation<exact_product, Q8>, float, float, float>({}, 0.0, 82,
+                                                                   30.0);  // saturation
+  check_fast<Accumulation<exact_product, Q8>, float, float, float>({}, 0.0, 83,
+                                                                   0x1p-5);  // ties, tiny products
+  GemmOptions o;
+  o.chunk = 7;
+  o.accumulate = true;
+  check_fast<Accumulation<exact_product, Fixed<4, 12>>, float, float, float>(o, 0.05, 84);
+  check_fast<Accumulation<exact_product, Fixed<16, 16>>, float, float, Q8>(o, 0.05, 85, 100.0);
+  check_fast<Accumulation<exact_product, with_fixed_overflow_t<Q8, FixedOverflow::wrap>>, float,
+             float, float>({}, 0.02, 86);  // wrapping: the reference
+  // Fixed inputs held in float: products on the 2^-16 grid, sums rounded to 2^-8.
+  for (std::uint64_t seed : {87u, 88u}) {
+    std::mt19937_64 g(seed);
+    const Idx M = 19, K = 300, N = 37;
+    const auto a = as_float(random_matrix<Q8>(g, M * K, 0.0)),
+               b = as_float(random_matrix<Q8>(g, K * N, 0.0));
+    for (unsigned threads : {1u, 2u, 3u}) {
+      GemmOptions ot;
+      ot.threads = threads;
+      std::vector<float> want(uz(M * N)), got(uz(M * N));
+      gemm_reference<Accumulation<exact_product, Q8>>(
+          row_major(a.data(), M, K), row_major(b.data(), K, N), row_major(want.data(), M, N), ot);
+      gemm<Accumulation<exact_product, Q8>>(row_major(a.data(), M, K), row_major(b.data(), K, N),
+                                            row_major(got.data(), M, N), ot);
+      CHECK(std::memcmp(want.data(), got.data(), want.size() * sizeof(float)) == 0);
+    }
+  }
+}
+
 TEST_CASE("gemm falls back to the reference for other models", "[gemm]") {
   GemmOptions o;
   o.round = Round::stochastic;

@@ -26,14 +26,18 @@
 #include <softnum/random.hpp>
 #include <softnum/round.hpp>
 
-#include <algorithm>    // std::min, std::max
-#include <cstddef>      // std::ptrdiff_t
-#include <cstdint>      // std::uint32_t, std::uint64_t
-#include <stdexcept>    // std::invalid_argument
-#include <string>       // std::to_string (error messages)
-#include <thread>       // std::thread::hardware_concurrency
-#include <type_traits>  // std::is_same_v, std::remove_const_t
-#include <vector>       // worker threads
+#include <algorithm>           // std::min, std::max
+#include <atomic>              // the pool's work counters
+#include <condition_variable>  // the pool's wake-ups
+#include <cstddef>             // std::ptrdiff_t
+#include <cstdint>             // std::uint32_t, std::uint64_t
+#include <deque>               // the pool's queue
+#include <mutex>               // the pool's lock
+#include <stdexcept>           // std::invalid_argument
+#include <string>              // std::to_string (error messages)
+#include <thread>              // std::thread::hardware_concurrency, the pool's workers
+#include <type_traits>         // std::is_same_v, std::remove_const_t
+#include <vector>              // worker threads
 
 namespace softnum {
 
@@ -286,6 +290,98 @@ void gemm_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, con
   gemm_rows_generic<Model>(A, B, C, o, i0, i1);
 }
 
+/// The worker threads of gemm(), started once and kept (a GEMM of a training step takes
+/// microseconds; starting threads for each call costs as much). run(n, f) calls f(0) .. f(n-1):
+/// f(0) on the calling thread, the others on whichever thread takes them first, the caller
+/// included, so nested or concurrent calls from several threads always finish.
+class GemmPool {
+ public:
+  static GemmPool& instance() {
+    static GemmPool pool;
+    return pool;
+  }
+  GemmPool(const GemmPool&) = delete;
+  GemmPool& operator=(const GemmPool&) = delete;
+  ~GemmPool() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : workers_) t.join();
+  }
+
+  template <class F>
+  void run(unsigned n, F& f) {
+    Batch batch{&call<F>, &f, n};
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      while (workers_.size() + 1 < n) workers_.emplace_back([this] { work(); });
+      queue_.push_back(&batch);
+    }
+    wake_.notify_all();
+    f(0);
+    while (take(batch)) {
+    }
+    // Every index is started; wait until the workers that joined this batch are out of it.
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [&] { return batch.users == 0; });
+    for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+      if (*it == &batch) {
+        queue_.erase(it);
+        break;
+      }
+    }
+  }
+
+ private:
+  struct Batch {
+    void (*fn)(void*, unsigned);
+    void* ctx;
+    unsigned n;
+    std::atomic<unsigned> next{1};
+    unsigned users = 0;  // workers inside the batch (under mutex_)
+  };
+  template <class F>
+  static void call(void* f, unsigned i) {
+    (*static_cast<F*>(f))(i);
+  }
+  GemmPool() = default;
+
+  /// Runs one unstarted index of b; false when none is left.
+  static bool take(Batch& b) {
+    const unsigned i = b.next.fetch_add(1);
+    if (i >= b.n) return false;
+    b.fn(b.ctx, i);
+    return true;
+  }
+
+  void work() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) return;
+      Batch* b = queue_.front();
+      if (b->next.load() >= b->n) {  // every index started: the batch leaves the queue
+        queue_.pop_front();
+        continue;
+      }
+      ++b->users;  // b stays alive until users is back to 0 (its caller waits for that)
+      lock.unlock();
+      while (take(*b)) {
+      }
+      lock.lock();
+      if (--b->users == 0) done_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::deque<Batch*> queue_;
+  std::vector<std::thread> workers_;
+  bool stop_ = false;
+};
+
 inline unsigned gemm_threads(const GemmOptions& o, std::ptrdiff_t rows, std::ptrdiff_t work) {
   unsigned t = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   if (work < (std::ptrdiff_t{1} << 15)) t = 1;  // too small to pay for a thread
@@ -317,15 +413,12 @@ void gemm(MatrixView<TA> A, MatrixView<TB> B, MatrixView<TC> C, const GemmOption
     detail::gemm_rows<Model>(a, b, C, options, 0, C.rows);
     return;
   }
-  std::vector<std::thread> workers;
-  workers.reserve(threads - 1);
   const std::ptrdiff_t rows = C.rows, per = (rows + threads - 1) / threads;
-  for (unsigned t = 1; t < threads; ++t) {
+  auto part = [&](unsigned t) {
     const std::ptrdiff_t i0 = std::min(rows, per * t), i1 = std::min(rows, per * (t + 1));
-    workers.emplace_back([&, i0, i1] { detail::gemm_rows<Model>(a, b, C, options, i0, i1); });
-  }
-  detail::gemm_rows<Model>(a, b, C, options, 0, std::min(rows, per));
-  for (std::thread& w : workers) w.join();
+    detail::gemm_rows<Model>(a, b, C, options, i0, i1);
+  };
+  detail::GemmPool::instance().run(threads, part);
 }
 
 }  // namespace softnum

@@ -43,6 +43,7 @@
 #include <array>        // decode tables
 #include <cstddef>      // std::ptrdiff_t
 #include <cstdint>      // fixed-width integers
+#include <limits>       // fixed-point bounds
 #include <type_traits>  // std::is_same_v
 #include <vector>       // packed panels
 
@@ -396,8 +397,9 @@ bool float_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
       }
     constexpr bool static_v1 = float_input<TA>::bits + float_input<TB>::bits <= 24 && float_input<TA>::safe &&
                                float_input<TB>::safe;
-    bool v1 = static_v1;
-    if (!static_v1) {
+    // A fused float accumulator runs the float kernel's hardware fma for any float inputs.
+    bool v1 = static_v1 || (Plan::fused && Plan::afmt::kind == 1 && isa() >= 1);
+    if (!v1) {
       for (std::ptrdiff_t k = 0; k < K; ++k)
         for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(to_float_exact(B(k, j)));
       v1 = sa.safe && sb.safe && sa.bits + sb.bits <= 24;
@@ -552,12 +554,84 @@ bool fixed_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
   }
 }
 
+// ----- float inputs with a posit or fixed-point accumulator ----------------------------------
+
+/// Which accumulators fused_rows handles: a posit with a double path (posit8, posit16, posit32 if
+/// its inputs are floats), or a saturating Fixed whose range and grid leave double 2 spare bits
+/// (I + F <= 48: fixed8_8, fixed4_12, fixed16_16, ...).
+template <class Acc>
+struct fused_acc {
+  static constexpr bool ok = false;
+};
+template <int N, int ES>
+struct fused_acc<Posit<N, ES>> {
+  static constexpr bool ok = PositArith<N, ES>::via_double && N <= 32;
+  static constexpr bool fixed = false;
+  static constexpr int n = N, es = ES;
+};
+template <int I, int F, Round R>
+struct fused_acc<Fixed<I, F, R, FixedOverflow::saturate>> {
+  static constexpr bool ok = I + F <= 48;
+  static constexpr bool fixed = true;
+  static constexpr int n = 0, es = 0;
+};
+
+template <class Model, class TA, class TB, class TC>
+bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
+                const MatrixView<TC>& C, const GemmOptions& o, std::ptrdiff_t i0,
+                std::ptrdiff_t i1) {
+  using P = or_type<typename Model::product, TC>;
+  using Acc = or_type<typename Model::accumulator, TC>;
+  if constexpr (!(fused_acc<Acc>::ok && std::is_same_v<TA, float> && std::is_same_v<TB, float> &&
+                  std::is_same_v<P, exact_product>)) {
+    return false;
+  } else {
+    const std::ptrdiff_t K = A.cols, N = C.cols, rows = i1 - i0;
+    if (o.round != Round::nearest_even || K == 0) return false;
+    if (rows <= 0 || N == 0) return true;
+    constexpr int MR = 4, NR = 16;
+    using FA = fused_acc<Acc>;
+    const auto tile_fn = SOFTNUM_GK_PICK(fused_acc_tile, FA::fixed, FA::n, FA::es, MR);
+    double magic = 0, lo = 0, hi = 0;
+    if constexpr (FA::fixed) {
+      magic = 1.5 * static_cast<double>(std::uint64_t{1} << (52 - Acc::fraction_bits));
+      lo = static_cast<double>(std::numeric_limits<Acc>::lowest());
+      hi = static_cast<double>(std::numeric_limits<Acc>::max());
+    }
+    const std::ptrdiff_t chunk = o.chunk;
+    run_tiles<MR, NR, double>(
+        rows, K, N,
+        [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<double>(A(i0 + r, k)); },
+        [&](std::ptrdiff_t k, std::ptrdiff_t j) { return static_cast<double>(B(k, j)); },
+        [&](std::ptrdiff_t r, std::ptrdiff_t j) {
+          return start<Acc, double>(C(i0 + r, j), o, i0 + r, j, K);
+        },
+        [&](const double* ap, const double* bp, double* tile, std::uint64_t* bad) {
+          tile_fn(ap, bp, K, chunk, tile, bad, magic, lo, hi);
+        },
+        [&](std::ptrdiff_t r, std::ptrdiff_t j, double v, bool bad) {
+          const std::ptrdiff_t i = i0 + r;
+          if (bad) {  // a rounding left the kernel's range: the reference computes this output
+            C(i, j) =
+                gemm_element<Model>(&A(i, 0), A.col_stride, &B(0, j), B.row_stride, K, C(i, j), i,
+                                    j, o.round, o.output_round, o.seed, o.chunk, o.accumulate);
+            return;
+          }
+          // v is a finite value of Acc; the model's output rounding from it.
+          C(i, j) = pack_any<TC>(
+              unpack_any(pack_any<Acc>(unpack_double(v), Round::nearest_even, 0)), o.output_round,
+              gemm_word(o.output_round, o.seed, gemm_counter(i, j), K, 3));
+        });
+    return true;
+  }
+}
+
 /// Rows [i0, i1) of C by the fastest kernel for the model and types; false: none applies.
 template <class Model, class TA, class TB, class TC>
 bool try_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
               const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
   return float_rows<Model>(A, B, C, o, i0, i1) || posit_rows<Model>(A, B, C, o, i0, i1) ||
-         fixed_rows<Model>(A, B, C, o, i0, i1);
+         fixed_rows<Model>(A, B, C, o, i0, i1) || fused_rows<Model>(A, B, C, o, i0, i1);
 }
 
 }  // namespace softnum::detail::gemm_fast
