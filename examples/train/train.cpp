@@ -163,9 +163,11 @@ class Conv final : public Layer<S> {
       }
     }
     y.resize(static_cast<std::size_t>(M * cout_));
-    const MatrixView<const S> W = row_major(p_.weights.data(), cout_, K);
-    c.matmul(row_major(static_cast<const S*>(cols_.data()), M, K), W.transpose(), row_major(y.data(), M, cout_),
-             kActivations, kWeights, kActivations);
+    // Computed as y^T = W cols^T: the GEMM kernels vectorise across the columns of their output,
+    // here the M = batch*ho*wo positions rather than the few output channels.
+    c.matmul(row_major(static_cast<const S*>(p_.weights.data()), cout_, K),
+             row_major(static_cast<const S*>(cols_.data()), M, K).transpose(),
+             MatrixView<S>{y.data(), cout_, M, 1, cout_}, kWeights, kActivations, kActivations);
   }
 
   void backward(Ctx<S>& c, const std::vector<S>& dy, std::vector<S>& dx, int batch, bool need_dx) override {
@@ -205,9 +207,10 @@ class Conv final : public Layer<S> {
       }
     }
     dx.resize(static_cast<std::size_t>(M2 * cin_));
-    c.matmul(row_major(static_cast<const S*>(dcols_.data()), M2, K2),
-             row_major(static_cast<const S*>(wr_.data()), cin_, K2).transpose(), row_major(dx.data(), M2, cin_),
-             kGradients, kWeights, kGradients);
+    // dx^T = wr dcols^T, vectorised across the M2 positions (as in forward).
+    c.matmul(row_major(static_cast<const S*>(wr_.data()), cin_, K2),
+             row_major(static_cast<const S*>(dcols_.data()), M2, K2).transpose(),
+             MatrixView<S>{dx.data(), cin_, M2, 1, cin_}, kWeights, kGradients, kGradients);
   }
   Param<S>* param() override { return &p_; }
   std::string name() const override {
