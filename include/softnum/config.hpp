@@ -31,8 +31,18 @@
 #  define SOFTNUM_DEVICE_PASS 0
 #endif
 
-#if !defined(__SIZEOF_INT128__)
-#  error "softnum needs a compiler with unsigned __int128 (GCC, Clang, NVCC)"
+// The generator behind the operators of Round::stochastic types is thread_local on an operating
+// system, and one plain global in a freestanding or bare-metal build (no OS: no threads, and
+// thread_local would need __aeabi_read_tp / emulated TLS with malloc). The rule: thread_local
+// when hosted (__STDC_HOSTED__) on Unix-like systems, Windows or Apple platforms; otherwise not.
+// On an RTOS with several tasks using stochastic operators, use the per-call forms instead.
+#if !defined(SOFTNUM_THREAD_LOCAL_GENERATOR)
+#  if __STDC_HOSTED__ && (defined(__unix__) || defined(__unix) || defined(__APPLE__) || \
+                          defined(_WIN32) || defined(__linux__))
+#    define SOFTNUM_THREAD_LOCAL_GENERATOR 1
+#  else
+#    define SOFTNUM_THREAD_LOCAL_GENERATOR 0
+#  endif
 #endif
 
 // -ffast-math breaks correct rounding (flush to zero, contraction, reassociation).

@@ -95,19 +95,11 @@ struct native_expansion_base {
   }
   SOFTNUM_HOST_DEVICE static constexpr T fma(T a, T b, T c) noexcept {
     if (SOFTNUM_IS_CONSTANT_EVALUATED()) return soft(softnum::fma(hard(a), hard(b), hard(c)));
-#if defined(__CUDA_ARCH__)
-    return ::fma(a, b, c);
-#else
-    return std::fma(a, b, c);
-#endif
+    return fma_hw(a, b, c);  // the platform's only where it is exact (float.hpp)
   }
   SOFTNUM_HOST_DEVICE static constexpr T sqrt(T a) noexcept {
     if (SOFTNUM_IS_CONSTANT_EVALUATED()) return soft(softnum::sqrt(hard(a)));
-#if defined(__CUDA_ARCH__)
-    return ::sqrt(a);
-#else
-    return std::sqrt(a);
-#endif
+    return sqrt_hw(a);
   }
   SOFTNUM_HOST_DEVICE static constexpr T from_unpacked(const Unpacked& u, Round mode) noexcept {
     return soft(B::from_unpacked(u, mode, 0));

@@ -12,7 +12,7 @@
 #include <concepts>     // std::integral
 #include <cstddef>      // std::size_t
 #include <cstdint>      // fixed-width integers
-#include <functional>   // std::hash
+#include <string_view>  // declares std::hash ([string.view.synop]); <functional> would pull <typeinfo>
 #include <limits>       // std::numeric_limits
 #include <type_traits>  // std::conditional_t, std::make_signed_t
 

@@ -12,7 +12,7 @@
 #include <concepts>     // std::integral, std::floating_point
 #include <cstddef>      // std::size_t
 #include <cstdint>      // fixed-width integers
-#include <functional>   // std::hash
+#include <string_view>  // declares std::hash ([string.view.synop]); <functional> would pull <typeinfo>
 #include <limits>       // std::numeric_limits
 #include <type_traits>  // std::false_type, std::true_type
 
@@ -53,25 +53,67 @@ concept FloatFormat = detail::is_float_format<T>::value;
 
 namespace detail {
 
+// The platform's fma and sqrt are used only where they are known to be correctly rounded: CUDA
+// device code, glibc/musl (Linux), Apple, MSVC, FreeBSD, or a hardware fma (FP_FAST_FMA). Elsewhere
+// (bare-metal newlib, whose fma is x*y + z unfused, and double sqrt on an FPU without double
+// precision) softnum's own exact binary32/binary64 codec is used: same bits, slower.
+// The single-precision square root of an FPU (__ARM_FP bit 2: Cortex-M4F/M7) is IEEE exact.
+#if !defined(SOFTNUM_EXACT_LIBM)
+#  if defined(__CUDA_ARCH__) || defined(__linux__) || defined(__GLIBC__) || defined(__APPLE__) || \
+      defined(_MSC_VER) || defined(__FreeBSD__) || defined(FP_FAST_FMA)
+#    define SOFTNUM_EXACT_LIBM 1
+#  else
+#    define SOFTNUM_EXACT_LIBM 0
+#  endif
+#endif
+
+using soft_binary64 = FloatCodec<11, 52, Specials::ieee, Overflow::infinity, true>;
+using soft_binary32 = FloatCodec<8, 23, Specials::ieee, Overflow::infinity, true>;
+
 SOFTNUM_HOST_DEVICE inline double fma_hw(double a, double b, double c) noexcept {
 #if defined(__CUDA_ARCH__)
   return ::fma(a, b, c);
-#else
+#elif SOFTNUM_EXACT_LIBM
   return std::fma(a, b, c);
+#else
+  return bit_cast<double>(soft_binary64::fma(bit_cast<std::uint64_t>(a), bit_cast<std::uint64_t>(b),
+                                             bit_cast<std::uint64_t>(c), Round::nearest_even, 0));
+#endif
+}
+SOFTNUM_HOST_DEVICE inline float fma_hw(float a, float b, float c) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::fmaf(a, b, c);
+#elif SOFTNUM_EXACT_LIBM || defined(FP_FAST_FMAF)
+  return std::fma(a, b, c);
+#else
+  return bit_cast<float>(static_cast<std::uint32_t>(
+      soft_binary32::fma(bit_cast<std::uint32_t>(a), bit_cast<std::uint32_t>(b),
+                         bit_cast<std::uint32_t>(c), Round::nearest_even, 0)));
 #endif
 }
 SOFTNUM_HOST_DEVICE inline double sqrt_hw(double a) noexcept {
 #if defined(__CUDA_ARCH__)
   return ::sqrt(a);
-#else
+#elif SOFTNUM_EXACT_LIBM || (defined(__ARM_FP) && (__ARM_FP & 8))
   return std::sqrt(a);
+#else
+  return bit_cast<double>(soft_binary64::sqrt(bit_cast<std::uint64_t>(a), Round::nearest_even, 0));
 #endif
 }
 SOFTNUM_HOST_DEVICE inline float sqrt_hw(float a) noexcept {
 #if defined(__CUDA_ARCH__)
   return ::sqrtf(a);
-#else
+#elif SOFTNUM_EXACT_LIBM
   return std::sqrt(a);
+#elif defined(__ARM_FP) && (__ARM_FP & 4) && !defined(__aarch64__)
+  // The FPU instruction itself (std::sqrt would also link libm's sqrtf for errno).
+  if (__builtin_is_constant_evaluated()) return std::sqrt(a);
+  float r;
+  __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(a));
+  return r;
+#else
+  return bit_cast<float>(static_cast<std::uint32_t>(
+      soft_binary32::sqrt(bit_cast<std::uint32_t>(a), Round::nearest_even, 0)));
 #endif
 }
 

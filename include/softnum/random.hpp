@@ -94,7 +94,12 @@ class Philox {
 #if !SOFTNUM_DEVICE_PASS
 namespace detail {
 inline Philox& thread_generator() noexcept {
+#if SOFTNUM_THREAD_LOCAL_GENERATOR
   thread_local Philox generator{0x5EED5EED5EED5EEDull, 0};
+#else
+  // Bare metal (config.hpp): one generator, constant-initialised (no guard, no TLS).
+  constinit static Philox generator{0x5EED5EED5EED5EEDull, 0};
+#endif
   return generator;
 }
 }  // namespace detail

@@ -18,6 +18,10 @@
 #include <stdexcept>
 #include <string>
 
+#if defined(SOFTNUM_TEST_PORTABLE_INT128)
+#include <softnum/core/int128.hpp>
+#endif
+
 namespace oracle {
 
 enum class Mode { nearest_even, nearest_away, toward_zero, up, down, odd, stochastic };
@@ -25,7 +29,13 @@ enum class Specials { ieee, fn, fnuz, finite };
 enum class Overflow { infinity, saturate, nan };
 
 using Int = boost::multiprecision::cpp_int;
+#if defined(SOFTNUM_TEST_PORTABLE_INT128)
+// The second build of the number tests: encodings travel in the library's portable 128-bit
+// struct, as on 32-bit targets (tests/bits_test.cpp checks it against the native type).
+using Bits = softnum::detail::u128;
+#else
 __extension__ typedef unsigned __int128 Bits;  // encodings of up to 128 bits
+#endif
 
 struct Format {
   int E, M;  // 1 <= E <= 15, 0 <= M <= 112, 1+E+M <= 128
@@ -421,7 +431,7 @@ namespace detail {
 inline std::string hex(Bits b, int width) {
   const int digits = (width + 3) / 4;
   std::string s(static_cast<std::size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i, b >>= 4) s[static_cast<std::size_t>(i)] = "0123456789abcdef"[b & 15];
+  for (int i = digits - 1; i >= 0; --i, b >>= 4) s[static_cast<std::size_t>(i)] = "0123456789abcdef"[static_cast<unsigned>(b & 15)];
   return "0x" + s;
 }
 

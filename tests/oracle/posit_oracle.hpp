@@ -26,10 +26,20 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 
+#if defined(SOFTNUM_TEST_PORTABLE_INT128)
+#include <softnum/core/int128.hpp>
+#endif
+
 namespace posit_oracle {
 
 using Int = boost::multiprecision::cpp_int;
+#if defined(SOFTNUM_TEST_PORTABLE_INT128)
+// The second build of the number tests: encodings travel in the library's portable 128-bit
+// struct, as on 32-bit targets (tests/bits_test.cpp checks it against the native type).
+using Bits = softnum::detail::u128;
+#else
 __extension__ typedef unsigned __int128 Bits;  // patterns of up to 65 bits (breakpoints of N = 64)
+#endif
 
 /// Round on the bit string: the standard's mode and the directed ones the library offers.
 enum class Mode { nearest_even, nearest_away, toward_zero, up, down };

@@ -3,14 +3,12 @@
 #pragma once
 
 #include <softnum/config.hpp>
+#include <softnum/core/int128.hpp>  // u128, i128 (native or portable)
 
 #include <cstdint>      // std::uint64_t
 #include <type_traits>  // std::conditional_t
 
 namespace softnum::detail {
-
-__extension__ typedef unsigned __int128 u128;
-__extension__ typedef __int128 i128;
 
 template <class To, class From>
 SOFTNUM_HOST_DEVICE constexpr To bit_cast(const From& from) noexcept {

@@ -824,7 +824,7 @@ struct DecimalScaler {
       if (den_shift == 0 || !num.any_below(den_shift)) {
         frac = Frac::zero;
       } else {
-        const bool half_bit = num.bits_at(den_shift - 1) & 1;
+        const bool half_bit = (num.bits_at(den_shift - 1) & 1) != 0;
         const bool rest = num.any_below(den_shift - 1);
         frac = half_bit ? (rest ? Frac::above_half : Frac::half) : Frac::below_half;
       }
