@@ -108,4 +108,30 @@ Dataset load_fashion_mnist(const std::string& dir, const std::string& prefix, st
   return ds;
 }
 
+Dataset downsample(const Dataset& ds, int factor) {
+  if (factor <= 1) return ds;
+  Dataset out;
+  out.rows = ds.rows / factor;
+  out.cols = ds.cols / factor;
+  out.labels = ds.labels;
+  const std::size_t in_px = static_cast<std::size_t>(ds.rows) * static_cast<std::size_t>(ds.cols);
+  const std::size_t out_px = static_cast<std::size_t>(out.rows) * static_cast<std::size_t>(out.cols);
+  out.images.resize(ds.size() * out_px);
+  const int n = factor * factor;
+  for (std::size_t k = 0; k < ds.size(); ++k) {
+    const std::uint8_t* src = ds.images.data() + k * in_px;
+    std::uint8_t* dst = out.images.data() + k * out_px;
+    for (int r = 0; r < out.rows; ++r) {
+      for (int c = 0; c < out.cols; ++c) {
+        int sum = 0;
+        for (int dr = 0; dr < factor; ++dr) {
+          for (int dc = 0; dc < factor; ++dc) sum += src[(r * factor + dr) * ds.cols + c * factor + dc];
+        }
+        dst[r * out.cols + c] = static_cast<std::uint8_t>((sum + n / 2) / n);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace train

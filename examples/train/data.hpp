@@ -27,4 +27,8 @@ struct DataError : std::runtime_error {
 /// (prefix "train" or "t10k"), at most `limit` samples (0: all).
 Dataset load_fashion_mnist(const std::string& dir, const std::string& prefix, std::size_t limit);
 
+/// Averages factor x factor blocks of pixels (rounded to nearest, ties up): 28x28 -> 14x14 for
+/// factor 2, so that a small MLP fits a microcontroller's flash (examples/firmware).
+Dataset downsample(const Dataset& ds, int factor);
+
 }  // namespace train

@@ -30,6 +30,10 @@ Model and data:
   --train-limit N          use the first N training images (default all 60000)
   --test-limit N           use the first N test images (default all 10000)
   --init he|uniform        initialisation (default he for mlp, uniform for lenet5)
+  --downsample N           mlp: average N x N pixel blocks (2: 14x14 inputs), default 1
+  --export-weights FILE    mlp: after training, write the master weights and the first test
+                           images as a C++ header of constexpr softnum values (examples/firmware)
+  --export-images N        test images in that header (default 32)
 Formats (names: --list-formats; a FORMAT may also be a preset or a spec, see below):
   --format SPEC            every role (default float32)
   --weights F --activations F --gradients F --accumulator F --master F --loss F
@@ -136,6 +140,13 @@ Options parse(int argc, char** argv) {
     } else if (a == "--init") {
       c.init = value();
       if (c.init != "he" && c.init != "uniform") throw UsageError("--init: unknown '" + c.init + "'; valid: he, uniform");
+    } else if (a == "--downsample") {
+      c.downsample = static_cast<int>(parse_int(a, value(), 1, 7));
+      if (28 % c.downsample != 0) throw UsageError("--downsample: must divide 28 (1, 2, 4, 7)");
+    } else if (a == "--export-weights") {
+      c.export_weights = value();
+    } else if (a == "--export-images") {
+      c.export_images = static_cast<int>(parse_int(a, value(), 0, 10000));
     } else if (a == "--data") {
       c.data_dir = value();
     } else if (a == "--train-limit") {
@@ -229,6 +240,9 @@ Options parse(int argc, char** argv) {
     throw UsageError(e.what());
   }
   if (!o.plot.empty() && o.compare.empty()) throw UsageError("--plot needs --compare LIST");
+  if (c.model != "mlp" && (c.downsample != 1 || !c.export_weights.empty()))
+    throw UsageError("--downsample and --export-weights are for --model mlp");
+  if (!c.export_weights.empty() && !o.compare.empty()) throw UsageError("--export-weights needs a single run, not --compare");
   c.progress = o.progress == "always" || (o.progress == "auto" && isatty(STDERR_FILENO));
   return o;
 }
@@ -315,6 +329,8 @@ int run(Options o, bool demo) {
     }
     return kExitData;
   }
+  train_set = downsample(train_set, c.downsample);
+  test_set = downsample(test_set, c.downsample);
   if (demo) {
     std::printf("softnum_train default demo: a short comparison of number formats (MLP 784-64-10, %zu training "
                 "images, %d epochs).\nRun softnum_train --help for the options, docs/training.md for the model.\n\n",

@@ -66,6 +66,9 @@ struct Config {
   std::string label;
   FormatSpec cli;                                  // command-line role overrides
   std::vector<std::pair<int, std::string>> schedule;  // (first epoch, from 1; spec), sorted
+  int downsample = 1;               // average factor x factor pixel blocks (mlp only)
+  std::string export_weights;       // write the trained MLP as a C++ header (examples/firmware)
+  int export_images = 32;           // test images embedded in that header
 };
 
 struct EpochResult {
