@@ -16,6 +16,17 @@ required=(
 # Optional, tried once with the rest: ccache (faster rebuilds); python3-torch (PyTorch, CPU: the
 # softnum.torch tests, examples/python/lenet5.py; large, and the torch tests skip without it).
 optional=(ccache python3-torch)
+# The optional firmware group (`install-deps.sh --firmware`, installed by .ci/run): Debian's
+# bare-metal ARM toolchain and QEMU for examples/firmware and the `firmware` tests (about
+# 410 MB, 70 s; the tests skip without it). Only this group is installed with --firmware.
+firmware=(gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib libnewlib-arm-none-eabi qemu-system-arm)
+if [[ ${1:-} == --firmware ]]; then
+  required=("${firmware[@]}")
+  optional=()
+elif [[ $# -gt 0 ]]; then
+  echo "usage: install-deps.sh [--firmware]" >&2
+  exit 2
+fi
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

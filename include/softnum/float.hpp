@@ -107,7 +107,6 @@ SOFTNUM_HOST_DEVICE inline float sqrt_hw(float a) noexcept {
   return std::sqrt(a);
 #elif defined(__ARM_FP) && (__ARM_FP & 4) && !defined(__aarch64__)
   // The FPU instruction itself (std::sqrt would also link libm's sqrtf for errno).
-  if (__builtin_is_constant_evaluated()) return std::sqrt(a);
   float r;
   __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(a));
   return r;
