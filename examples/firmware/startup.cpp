@@ -38,8 +38,28 @@ void firmware_write(const char* text) { semihost(0x04, text); }  // SYS_WRITE0
   *reinterpret_cast<volatile std::uint32_t*>(0xE000ED88u) |= 0xFu << 20;
   __asm__ volatile("dsb\n isb" ::: "memory");
 #endif
+  // Paint the free RAM below the current stack with a pattern to measure the stack's high-water
+  // mark afterwards (reported on a line of its own that the host comparison leaves out).
+  std::uint32_t* sp;
+  __asm__ volatile("mov %0, sp" : "=r"(sp));
+  for (std::uint32_t* p = &__bss_end__; p < sp - 16;) *p++ = 0x5AC4F00Du;
   for (void (**f)() = &__init_array_start; f < &__init_array_end; ++f) (*f)();
-  firmware_exit(main());
+  const int status = main();
+  const std::uint32_t* low = &__bss_end__;
+  while (low < sp && *low == 0x5AC4F00Du) ++low;
+  char line[48] = "firmware stack: ";
+  int n = 16;
+  char digits[12];
+  int k = 0;
+  for (auto used = static_cast<std::uint32_t>(reinterpret_cast<const char*>(&__stack_top__) -
+                                              reinterpret_cast<const char*>(low));
+       k == 0 || used != 0; used /= 10)
+    digits[k++] = static_cast<char>('0' + used % 10);
+  while (k > 0) line[n++] = digits[--k];
+  for (const char* t = " bytes\n"; *t != '\0'; ++t) line[n++] = *t;
+  line[n] = '\0';
+  firmware_write(line);
+  firmware_exit(status);
 }
 
 [[noreturn]] void Fault_Handler() {
