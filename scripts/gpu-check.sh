@@ -112,45 +112,53 @@ for t in "$tests_dir"/cuda_*; do
 done
 
 # --- softnum_train: --backend cuda must write the CPU backend's CSV (timing column 7 aside) -------
-say "== softnum_train --backend cuda vs --backend cpu (MLP 784-64-10, 2000 images, 1 epoch)"
 data_args=()
 [[ -n ${DATA:-} ]] && data_args=(--data "$DATA")
+no_data=0
+compare_backends() {  # compare_backends TAG SPEC ROUNDING [more softnum_train options...]
+  local tag=$1 spec=$2 rounding=$3
+  shift 3
+  local args=(--train-limit 2000 --test-limit 1000 --progress never --skip-missing-data
+              "${data_args[@]}" --format "$spec" "$@")
+  [[ $rounding == stochastic ]] && args+=(--rounding stochastic)
+  tag=${tag}_$rounding
+  timeout "$step_timeout" "$train" "${args[@]}" --backend cpu --csv "$log_dir/train_${tag}_cpu.csv" \
+    > "$log_dir/train_${tag}_cpu.log" 2>&1
+  local rc_cpu=$?
+  [[ $rc_cpu -eq 77 ]] && { say "   skipped: no Fashion-MNIST data (set DATA)"; no_data=1; return; }
+  timeout "$step_timeout" "$train" "${args[@]}" --backend cuda --csv "$log_dir/train_${tag}_cuda.csv" \
+    > "$log_dir/train_${tag}_cuda.log" 2>&1
+  local rc_cuda=$?
+  if [[ $rc_cpu -ne 0 || $rc_cuda -ne 0 ]]; then
+    say "   FAIL $tag: exit cpu $rc_cpu, cuda $rc_cuda: $(tail -2 "$log_dir/train_${tag}_cuda.log" | tr '\n' ' ')"
+    status=1
+    return
+  fi
+  local acc sec_cpu sec_cuda
+  acc=$(grep -h 'final test accuracy' "$log_dir/train_${tag}_cuda.log")
+  sec_cpu=$(cut -d, -f7 "$log_dir/train_${tag}_cpu.csv" | tail -1)
+  sec_cuda=$(cut -d, -f7 "$log_dir/train_${tag}_cuda.csv" | tail -1)
+  if cmp -s <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cpu.csv") <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cuda.csv"); then
+    say "   ok   $tag: identical CSV ($(wc -l < "$log_dir/train_${tag}_cpu.csv") lines); $acc; s/epoch cpu $sec_cpu, cuda $sec_cuda"
+  else
+    say "   FAIL $tag: CSVs differ"
+    diff <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cpu.csv") \
+      <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cuda.csv") | head -6 | tee -a "$summary"
+    status=1
+  fi
+}
 if [[ ! -x $train ]]; then
-  say "   skipped: softnum_train was not built"
+  say "== softnum_train: skipped, it was not built"
 else
-  for spec in "float32" "binary16" "fp8_recipe" "posit16" "fixed8_8"; do
+  say "== softnum_train --backend cuda vs --backend cpu (MLP 784-64-10, 2000 images, 1 epoch)"
+  for spec in float32 binary16 fp8_recipe posit16 fixed8_8; do
     for rounding in nearest stochastic; do
-      args=(--train-limit 2000 --test-limit 1000 --epochs 1 --hidden 64 --progress never
-            --skip-missing-data "${data_args[@]}" --format "$spec")
-      [[ $rounding == stochastic ]] && args+=(--rounding stochastic)
-      tag=${spec}_$rounding
-      timeout "$step_timeout" "$train" "${args[@]}" --backend cpu --csv "$log_dir/train_${tag}_cpu.csv" \
-        > "$log_dir/train_${tag}_cpu.log" 2>&1
-      rc_cpu=$?
-      timeout "$step_timeout" "$train" "${args[@]}" --backend cuda --csv "$log_dir/train_${tag}_cuda.csv" \
-        > "$log_dir/train_${tag}_cuda.log" 2>&1
-      rc_cuda=$?
-      if [[ $rc_cpu -eq 77 ]]; then
-        say "   skipped: no Fashion-MNIST data (set DATA)"
-        break 2
-      fi
-      if [[ $rc_cpu -ne 0 || $rc_cuda -ne 0 ]]; then
-        say "   FAIL $tag: exit cpu $rc_cpu, cuda $rc_cuda: $(tail -2 "$log_dir/train_${tag}_cuda.log" | tr '\n' ' ')"
-        status=1
-        continue
-      fi
-      acc=$(grep -h 'final test accuracy' "$log_dir/train_${tag}_cuda.log")
-      sec_cpu=$(cut -d, -f7 "$log_dir/train_${tag}_cpu.csv" | tail -1)
-      sec_cuda=$(cut -d, -f7 "$log_dir/train_${tag}_cuda.csv" | tail -1)
-      if cmp -s <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cpu.csv") <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cuda.csv"); then
-        say "   ok   $tag: identical CSV ($(wc -l < "$log_dir/train_${tag}_cpu.csv") lines); $acc; s/epoch cpu $sec_cpu, cuda $sec_cuda"
-      else
-        say "   FAIL $tag: CSVs differ"
-        diff <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cpu.csv") \
-          <(cut -d, -f1-6,8- "$log_dir/train_${tag}_cuda.csv") | head -6 | tee -a "$summary"
-        status=1
-      fi
+      [[ $no_data -eq 0 ]] && compare_backends "$spec" "$spec" "$rounding" --epochs 1 --hidden 64
     done
+  done
+  say "== softnum_train --backend cuda vs --backend cpu (LeNet-5, 2000 images, 2 epochs)"
+  for spec in float32:nearest binary16:stochastic posit16:nearest fp8_recipe:nearest; do
+    [[ $no_data -eq 0 ]] && compare_backends "lenet5_${spec%%:*}" "${spec%%:*}" "${spec#*:}" --epochs 2 --model lenet5
   done
 fi
 
