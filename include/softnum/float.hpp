@@ -19,10 +19,11 @@
 namespace softnum {
 
 // Format card --------------------------------------------------------------------------------
-// Float<E, M, S, O, R, Sub>
+// Float<E, M, S, O, R, Sub, X>
 //   layout:   [sign:1][exponent:E][fraction:M], stored in the smallest unsigned integer that holds
-//             1+E+M bits (bits above are zero).
-//   bias:     2^(E-1) - 1 (IEEE 754); 2^(E-1) for Specials::fnuz (as ml_dtypes' *fnuz types).
+//             1+E+M bits (bits above are zero); unsigned formats (X.signedness) have no sign bit.
+//   bias:     2^(E-1) - 1 (IEEE 754); 2^(E-1) for Specials::fnuz (as ml_dtypes' *fnuz types);
+//             or any X.bias (FloatSpec).
 //   values:   exponent field f > 0: (1 + fraction/2^M) * 2^(f - bias);
 //             f == 0: (fraction/2^M) * 2^(1 - bias) (subnormal), or zero when Sub == false (the
 //             codes are read as zero and never produced; values below 2^(1-bias) round to 0 or to
@@ -30,21 +31,24 @@ namespace softnum {
 //   specials: S = ieee: f all ones is +-inf (fraction 0) or NaN. S = fn: no inf, NaN = all-ones
 //             codes (OCP E4M3: max 448). S = fnuz: no inf, no -0, NaN = sign bit only.
 //             S = finite: no inf, no NaN (OCP MX FP6/FP4).
+//             X.has_zero == false: no zero code, f == 0 is the binade 2^(-bias) (OCP E8M0).
 //   rounding: every operation is correctly rounded (one rounding of the exact result) in mode R
 //             (operators) or a per-call mode (add<R>...). Overflow per O (IEEE 754 §7.4 for
 //             directed modes). NaN results are canonical (ieee: quiet, fraction MSB set; sign +,
-//             except that conversions keep a NaN's sign).
+//             except that conversions keep a NaN's sign). With no fraction bits (M == 0) the
+//             ties of nearest_even and the results of odd go to the even / odd code (ml_dtypes,
+//             P3109), as every significand is 1.
 //   standard: IEEE 754-2019 for ieee; OCP 8-bit Floating Point Specification (OFP8) rev 1.0 for
 //             float8_e4m3fn / float8_e5m2; OCP Microscaling Formats (MX) v1.0 for FP6/FP4.
 template <int E, int M, Specials S = Specials::ieee, Overflow O = detail::default_overflow(S),
-          Round R = Round::nearest_even, bool Sub = true>
+          Round R = Round::nearest_even, bool Sub = true, FloatSpec X = FloatSpec{}>
 class Float;
 
 namespace detail {
 template <class T>
 struct is_float_format : std::false_type {};
-template <int E, int M, Specials S, Overflow O, Round R, bool Sub>
-struct is_float_format<Float<E, M, S, O, R, Sub>> : std::true_type {};
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X>
+struct is_float_format<Float<E, M, S, O, R, Sub, X>> : std::true_type {};
 }  // namespace detail
 
 /// Any Float<...> type.
@@ -234,20 +238,27 @@ template <class C>
 struct FloatArith {
   using storage = typename C::storage;
   static constexpr int E = C::exponent_bits, M = C::mantissa_bits;
-  static constexpr bool via_double = E <= 8 && M <= 23;
+  // Other layouts (free bias, unsigned, no zero) take the shortcuts only where they were checked:
+  // a signed format with a zero whose values and quanta lie in double's (float's) normal range.
+  static constexpr bool plain = C::is_signed && C::has_zero;
+  static constexpr bool via_double =
+      E <= 8 && M <= 23 && (C::standard_layout || (plain && C::emin - M >= -1022 && C::emax <= 1023));
   // Round-to-nearest-even in float lanes (FloatLanes): + / sqrt are innocuous double roundings
   // for p <= 11 (24 >= 2p + 2), products of p <= 11 significands are exact in float except in
   // bfloat16's underflow range, where RN-of-RN is still innocuous (ROUNDING.md §1.2; the tests
   // check it). An E = 8 ieee format must overflow to inf, because a float inf is ambiguous there.
   static constexpr bool via_float =
-      E <= 8 && M >= 1 && M <= 10 && (E <= 7 || C::specials != Specials::ieee || C::overflow == Overflow::infinity);
+      E <= 8 && M >= 1 && M <= 10 && (E <= 7 || C::specials != Specials::ieee || C::overflow == Overflow::infinity) &&
+      (C::standard_layout || (plain && C::bias <= 127 && C::emin >= -126 && C::emax <= 127));
   using lanes = FloatLanes<C>;
   // Stochastic rounding of a round-to-odd double needs 53 >= (M+1) + 32 + 2 bits (round.hpp).
   static constexpr bool stochastic_via_double = via_double && M + 35 <= 53;
   static constexpr bool hw32 =
-      E == 8 && M == 23 && C::specials == Specials::ieee && C::overflow == Overflow::infinity && C::subnormals;
+      E == 8 && M == 23 && C::specials == Specials::ieee && C::overflow == Overflow::infinity && C::subnormals &&
+      C::standard_layout;
   static constexpr bool hw64 =
-      E == 11 && M == 52 && C::specials == Specials::ieee && C::overflow == Overflow::infinity && C::subnormals;
+      E == 11 && M == 52 && C::specials == Specials::ieee && C::overflow == Overflow::infinity && C::subnormals &&
+      C::standard_layout;
 
   SOFTNUM_HOST_DEVICE static constexpr bool use_double(Round mode) noexcept {
     return via_double && (mode != Round::stochastic || stochastic_via_double);
@@ -329,6 +340,15 @@ struct FloatArith {
       return from_double(round_to_odd_fix(s, err != 0, (err > 0) == (s > 0)), mode, random, false);
     }
     return C::add(a, b, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage sub(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    if constexpr (C::is_signed) {
+      return add(a, C::negate(b), mode, random);
+    } else {
+      return C::sub(a, b, mode, random);
+    }
   }
 
   SOFTNUM_HOST_DEVICE static constexpr storage mul(storage a, storage b, Round mode,
@@ -440,7 +460,7 @@ SOFTNUM_HOST_DEVICE constexpr std::uint32_t operator_random_c() noexcept {
 }
 }  // namespace detail
 
-template <int E, int M, Specials S, Overflow O, Round R, bool Sub>
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X>
 class Float {
   static_assert(E >= 1 && E <= 15, "softnum::Float: E (exponent bits) must be in [1, 15]");
   static_assert(M >= 0 && M <= 112, "softnum::Float: M (fraction bits) must be in [0, 112]");
@@ -453,9 +473,17 @@ class Float {
                 "softnum::Float: Overflow::infinity needs Specials::ieee (the format has no inf)");
   static_assert(O != Overflow::nan || S != Specials::finite,
                 "softnum::Float: Overflow::nan needs a format with NaN (Specials::finite has none)");
+  static_assert(X.bias == FloatSpec::standard_bias || (X.bias >= -32768 && X.bias <= 32768),
+                "softnum::Float: FloatSpec::bias must be in [-32768, 32768]");
+  static_assert(X.signedness == Signedness::signed_ || S == Specials::fn || S == Specials::ieee,
+                "softnum::Float: an unsigned format needs a NaN code for negative results: Specials::fn "
+                "(NaN = all ones) or Specials::ieee");
+  static_assert(X.has_zero || (!Sub && (S == Specials::fn || S == Specials::ieee)),
+                "softnum::Float: a format without zero (FloatSpec::has_zero = false) has no subnormals "
+                "(Sub = false) and needs a NaN for zero results: Specials::fn or Specials::ieee");
 
  public:
-  using codec = detail::FloatCodec<E, M, S, O, Sub>;
+  using codec = detail::FloatCodec<E, M, S, O, Sub, X>;
   using arith = detail::FloatArith<codec>;
   using storage_type = typename codec::storage;
 
@@ -484,8 +512,8 @@ class Float {
   template <std::integral I>
   SOFTNUM_HOST_DEVICE explicit constexpr Float(I x) noexcept
       : bits_(from_unpacked(detail::unpack_integer(x), R, detail::operator_random_c<R>()).bits_) {}
-  template <int E2, int M2, Specials S2, Overflow O2, Round R2, bool Sub2>
-  SOFTNUM_HOST_DEVICE explicit constexpr Float(const Float<E2, M2, S2, O2, R2, Sub2>& x) noexcept
+  template <int E2, int M2, Specials S2, Overflow O2, Round R2, bool Sub2, FloatSpec X2>
+  SOFTNUM_HOST_DEVICE explicit constexpr Float(const Float<E2, M2, S2, O2, R2, Sub2, X2>& x) noexcept
       : bits_(from_unpacked(x.unpack(), R, detail::operator_random_c<R>()).bits_) {}
 
   /// The exact value as (sign, integer significand, exponent).
@@ -518,7 +546,7 @@ class Float {
     return from_bits(arith::add(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
   }
   SOFTNUM_HOST_DEVICE friend constexpr Float operator-(Float a, Float b) noexcept {
-    return from_bits(arith::add(a.bits_, (-b).bits_, R, detail::operator_random_c<R>()));
+    return from_bits(arith::sub(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
   }
   SOFTNUM_HOST_DEVICE friend constexpr Float operator*(Float a, Float b) noexcept {
     return from_bits(arith::mul(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
@@ -526,13 +554,7 @@ class Float {
   SOFTNUM_HOST_DEVICE friend constexpr Float operator/(Float a, Float b) noexcept {
     return from_bits(arith::div(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
   }
-  SOFTNUM_HOST_DEVICE constexpr Float operator-() const noexcept {
-    // A sign flip, except where it would change the kind: fnuz's zero and NaN share the sign bit.
-    if constexpr (S == Specials::fnuz) {
-      if (codec::is_zero(bits_) || codec::is_nan(bits_)) return *this;
-    }
-    return from_bits(static_cast<storage_type>(bits_ ^ codec::sign_mask));
-  }
+  SOFTNUM_HOST_DEVICE constexpr Float operator-() const noexcept { return from_bits(codec::negate(bits_)); }
   SOFTNUM_HOST_DEVICE constexpr Float operator+() const noexcept { return *this; }
   SOFTNUM_HOST_DEVICE constexpr Float& operator+=(Float b) noexcept { return *this = *this + b; }
   SOFTNUM_HOST_DEVICE constexpr Float& operator-=(Float b) noexcept { return *this = *this - b; }
@@ -576,25 +598,39 @@ using float8_e5m2fnuz = Float<5, 2, Specials::fnuz>;    // bias 16, max 57344, N
 using float6_e2m3fn = Float<2, 3, Specials::finite>;    // OCP MX FP6: max 7.5
 using float6_e3m2fn = Float<3, 2, Specials::finite>;    // OCP MX FP6: max 28
 using float4_e2m1fn = Float<2, 1, Specials::finite>;    // OCP MX FP4: max 6
+using float8_e3m4 = Float<3, 4>;                        // IEEE-style E3M4: bias 3, max 15.5, inf, NaN (ml_dtypes)
+using float8_e4m3b11fnuz =                              // fnuz E4M3 with bias 11: max 30, NaN = 0x80 (ml_dtypes)
+    Float<4, 3, Specials::fnuz, Overflow::nan, Round::nearest_even, true, FloatSpec{11}>;
+/// OCP MX E8M0 scale (ml_dtypes float8_e8m0fnu): unsigned, 2^(code - 127) for codes 0..254, 0xFF = NaN;
+/// no zero, no inf. Rounding is on the value grid (the midpoint of 2^k and 2^(k+1) is 1.5 * 2^k; ties
+/// to the even code); positive values below 2^-127 become 2^-127; zero, negatives, infinities,
+/// NaN and overflow become NaN.
+using float8_e8m0fnu = Float<8, 0, Specials::fn, Overflow::nan, Round::nearest_even, false,
+                             FloatSpec{127, Signedness::unsigned_, false}>;
+/// Unsigned OCP E4M3 (CUTLASS float_ue4m3_t, NVFP4's per-block scale): E4M3fn without the sign bit,
+/// 7 bits in a byte: bias 7, max 448, NaN = 0x7F, subnormals down to 2^-9, no inf; negative
+/// results that do not round to zero are NaN.
+using float8_ue4m3 = Float<4, 3, Specials::fn, Overflow::nan, Round::nearest_even, true,
+                           FloatSpec{FloatSpec::standard_bias, Signedness::unsigned_}>;
 
 namespace detail {
 template <class T, Round R2>
 struct with_round;
-template <int E, int M, Specials S, Overflow O, Round R, bool Sub, Round R2>
-struct with_round<Float<E, M, S, O, R, Sub>, R2> {
-  using type = Float<E, M, S, O, R2, Sub>;
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X, Round R2>
+struct with_round<Float<E, M, S, O, R, Sub, X>, R2> {
+  using type = Float<E, M, S, O, R2, Sub, X>;
 };
 template <class T, Overflow O2>
 struct with_overflow;
-template <int E, int M, Specials S, Overflow O, Round R, bool Sub, Overflow O2>
-struct with_overflow<Float<E, M, S, O, R, Sub>, O2> {
-  using type = Float<E, M, S, O2, R, Sub>;
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X, Overflow O2>
+struct with_overflow<Float<E, M, S, O, R, Sub, X>, O2> {
+  using type = Float<E, M, S, O2, R, Sub, X>;
 };
 template <class T, bool Sub2>
 struct with_subnormals;
-template <int E, int M, Specials S, Overflow O, Round R, bool Sub, bool Sub2>
-struct with_subnormals<Float<E, M, S, O, R, Sub>, Sub2> {
-  using type = Float<E, M, S, O, R, Sub2>;
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X, bool Sub2>
+struct with_subnormals<Float<E, M, S, O, R, Sub, X>, Sub2> {
+  using type = Float<E, M, S, O, R, Sub2, X>;
 };
 }  // namespace detail
 
@@ -645,7 +681,7 @@ SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, std::uint32_t random = detail::ope
 }
 template <Round R, FloatFormat T>
 SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_bits(T::arith::add(a.bits(), (-b).bits(), R, random));
+  return T::from_bits(T::arith::sub(a.bits(), b.bits(), R, random));
 }
 template <Round R, FloatFormat T>
 SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
@@ -719,15 +755,16 @@ SOFTNUM_HOST_DEVICE constexpr T nextafter(T x, T y) noexcept {
   if (x == y) return y;
   const bool up = x < y;
   if (iszero(x)) {
-    const st smallest = T::has_subnormals ? st{1} : static_cast<st>(st{1} << T::mantissa_bits);
+    if (!up && !C::is_signed) return T::from_bits(C::nan_bits(false));  // no negative numbers
+    const st smallest = T::has_subnormals ? st{1} : C::min_normal_bits();
     return T::from_bits(static_cast<st>(smallest | C::sign_of(!up)));
   }
   if (isinf(x)) return T::from_bits(static_cast<st>(C::max_bits | C::sign_of(!up)));
   const bool away = up != signbit(x);  // magnitude grows
   const st mag = static_cast<st>(x.bits() & C::mag_mask);
   if (away && mag == C::max_bits) return T::from_bits(C::overflow_bits(signbit(x), Round::nearest_even));
-  if (!away && !T::has_subnormals && (mag >> T::mantissa_bits) == 1 && (mag & C::frac_mask) == 0) {
-    return T::from_bits(C::zero_bits(signbit(x)));
+  if (!away && !T::has_subnormals && mag == C::min_normal_bits()) {
+    return T::from_bits(C::zero_bits(signbit(x)));  // NaN where there is no zero
   }
   const st next = static_cast<st>(away ? mag + 1 : mag - 1);
   if (next == 0) return T::from_bits(C::zero_bits(signbit(x)));
@@ -742,9 +779,9 @@ SOFTNUM_HOST_DEVICE constexpr T fmax(T a, T b) noexcept { return isnan(a) ? b : 
 }  // namespace softnum
 
 // numeric_limits ---------------------------------------------------------------------------------
-template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub>
-class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub>> {
-  using T = softnum::Float<E, M, S, O, R, Sub>;
+template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub, softnum::FloatSpec X>
+class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub, X>> {
+  using T = softnum::Float<E, M, S, O, R, Sub, X>;
   using C = typename T::codec;
   using st = typename T::storage_type;
   // floor(n * log10(2)) for |n| < 2^20, exact (30103/100000 is within 4e-7 of log10 2 and no
@@ -757,7 +794,7 @@ class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub>> {
 
  public:
   static constexpr bool is_specialized = true;
-  static constexpr bool is_signed = true;
+  static constexpr bool is_signed = C::is_signed;
   static constexpr bool is_integer = false;
   static constexpr bool is_exact = false;
   static constexpr bool has_infinity = C::has_inf;
@@ -790,9 +827,13 @@ class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub>> {
   static constexpr bool traps = false;
   static constexpr bool tinyness_before = false;
 
-  static constexpr T min() noexcept { return T::from_bits(static_cast<st>(st{1} << M)); }
+  static constexpr T min() noexcept { return T::from_bits(C::min_normal_bits()); }
   static constexpr T max() noexcept { return T::from_bits(C::max_bits); }
-  static constexpr T lowest() noexcept { return T::from_bits(C::max_signed(true)); }
+  // Unsigned formats: zero, or the smallest positive value where there is no zero.
+  static constexpr T lowest() noexcept {
+    if constexpr (C::is_signed) return T::from_bits(C::max_signed(true));
+    return T::from_bits(C::has_zero ? st{0} : C::min_normal_bits());
+  }
   static constexpr T epsilon() noexcept {
     // 2^-M = 1 + ulp(1) - 1; its field is bias - M (>= 1 for all the named formats).
     softnum::detail::Unpacked u{softnum::detail::Kind::finite, false, -M, 1};
@@ -808,9 +849,9 @@ class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub>> {
   static constexpr T denorm_min() noexcept { return Sub ? T::from_bits(st{1}) : min(); }
 };
 
-template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub>
-struct std::hash<softnum::Float<E, M, S, O, R, Sub>> {
-  std::size_t operator()(const softnum::Float<E, M, S, O, R, Sub>& x) const noexcept {
+template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub, softnum::FloatSpec X>
+struct std::hash<softnum::Float<E, M, S, O, R, Sub, X>> {
+  std::size_t operator()(const softnum::Float<E, M, S, O, R, Sub, X>& x) const noexcept {
     // Equal values hash equally: all zeros (and, under no subnormals, zero-coded values) alike.
     if (softnum::iszero(x)) return 0;
     const auto b = static_cast<softnum::detail::u128>(x.bits());

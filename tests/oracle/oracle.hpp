@@ -42,9 +42,17 @@ struct Format {
   Specials specials = Specials::ieee;
   Overflow overflow = Overflow::infinity;
   bool subnormals = true;
-  int bias() const { return specials == Specials::fnuz ? (1 << (E - 1)) : (1 << (E - 1)) - 1; }
-  int width() const { return 1 + E + M; }
-  int emin() const { return 1 - bias(); }  // exponent of the smallest normal
+  // Layout variants (shared/DESIGN.md "Scale types, P3109 and other variants"):
+  bool custom_bias = false;  // use `bias_value` instead of the bias Specials implies
+  int bias_value = 0;
+  bool is_unsigned = false;  // no sign bit; negative results that do not round to 0 are NaN
+  bool has_zero = true;      // false: no zero code, field 0 is the binade 2^-bias (OCP E8M0)
+  int bias() const {
+    if (custom_bias) return bias_value;
+    return specials == Specials::fnuz ? (1 << (E - 1)) : (1 << (E - 1)) - 1;
+  }
+  int width() const { return (is_unsigned ? 0 : 1) + E + M; }
+  int emin() const { return (has_zero ? 1 : 0) - bias(); }  // exponent of the smallest normal
 };
 
 // value = (-1)^sign * (sig + t) * 2^exp, with t in (0,1) if sticky, t = 0 otherwise.
@@ -70,6 +78,10 @@ inline void check_format(const Format& f) {
     throw std::invalid_argument("oracle: Overflow::infinity needs Specials::ieee");
   if (f.specials == Specials::finite && f.overflow != Overflow::saturate)
     throw std::invalid_argument("oracle: Specials::finite needs Overflow::saturate");
+  if (f.is_unsigned && f.specials != Specials::fn && f.specials != Specials::ieee)
+    throw std::invalid_argument("oracle: an unsigned format needs Specials::fn or ieee");
+  if (!f.has_zero && (f.subnormals || (f.specials != Specials::fn && f.specials != Specials::ieee)))
+    throw std::invalid_argument("oracle: a format without zero needs no subnormals and Specials::fn or ieee");
 }
 
 inline Bits one_bit(int n) { return Bits(1) << n; }
@@ -90,7 +102,7 @@ inline Bits to_bits(const Int& v) {  // v must be in [0, 2^128)
 
 inline long msb(const Int& v) { return static_cast<long>(boost::multiprecision::msb(v)); }
 
-inline Bits sign_bit(const Format& f) { return one_bit(f.E + f.M); }
+inline Bits sign_bit(const Format& f) { return f.is_unsigned ? Bits(0) : one_bit(f.E + f.M); }
 inline Bits field_ones(const Format& f) { return low_mask(f.E); }
 
 // Largest finite magnitude code (sign clear).
@@ -208,7 +220,7 @@ inline Exact decode(Bits b, const Format& f) {
   if (is_nan(b, f)) return Exact{Exact::nan, neg, 0, 0, false};
   if (f.specials == Specials::ieee && field == detail::field_ones(f)) return detail::inf_result(neg);
   const bool zneg = f.specials == Specials::fnuz ? false : neg;
-  if (field == 0) {
+  if (field == 0 && f.has_zero) {
     if (frac == 0 || !f.subnormals) return detail::zero_result(zneg);
     return Exact{Exact::finite, neg, detail::to_int(frac), static_cast<long>(f.emin()) - f.M, false};
   }
@@ -330,8 +342,9 @@ inline Bits round(const Exact& x, const Format& f, Mode mode, std::uint32_t rand
   check_format(f);
   switch (x.kind) {
     case Exact::nan: return nan_code(x.sign, f);
-    case Exact::zero: return zero_code(x.sign, f);
+    case Exact::zero: return f.has_zero ? zero_code(x.sign, f) : nan_code(false, f);
     case Exact::inf:
+      if (f.is_unsigned && x.sign) return nan_code(false, f);
       if (f.specials == Specials::ieee) return inf_code(x.sign, f);
       return f.overflow == Overflow::nan ? nan_code(x.sign, f) : largest(x.sign, f);
     case Exact::finite: break;
@@ -343,8 +356,10 @@ inline Bits round(const Exact& x, const Format& f, Mode mode, std::uint32_t rand
   if (mode == Mode::stochastic && (sr_bits < 1 || sr_bits > 32))
     throw std::invalid_argument("oracle::round: sr_bits must be in 1..32");
   const bool neg = x.sign;
+  if (!f.has_zero && neg) return nan_code(false, f);  // nothing to round a negative value to
   const long emin = f.emin();
   const long e = msb(x.sig) + x.exp;  // floor(log2|x|); t < 1 does not change it
+  if (!f.has_zero && e < emin) return Bits(0);  // no zero: everything below 2^emin is 2^emin, code 0
   long q;                             // log2 of the quantum at |x|
   if (e >= emin) q = e - f.M;
   else q = f.subnormals ? emin - f.M : emin;
@@ -358,14 +373,20 @@ inline Bits round(const Exact& x, const Format& f, Mode mode, std::uint32_t rand
     if (x.sticky) throw std::invalid_argument("oracle::round: not enough bits below the sticky position");
     s = Split{x.sig << -sh, -1, false};
   }
+  // Whether the code of n * 2^q (the lower neighbour) is odd. With M >= 1 that is n's last bit. With
+  // M == 0 every significand is 1 and the code is the exponent field: its parity decides.
+  const auto odd_code = [&](const Int& n) {
+    if (f.M > 0 || n == 0) return bit_test(n, 0);
+    return ((msb(n) + q + f.bias()) & 1) != 0;
+  };
   bool up = false;  // round up in magnitude, to n + 1
   switch (mode) {
-    case Mode::nearest_even: up = s.cmp > 0 || (s.cmp == 0 && bit_test(s.n, 0)); break;
+    case Mode::nearest_even: up = s.cmp > 0 || (s.cmp == 0 && odd_code(s.n)); break;
     case Mode::nearest_away: up = s.cmp >= 0; break;
     case Mode::toward_zero: up = false; break;
     case Mode::up: up = s.inexact && !neg; break;
     case Mode::down: up = s.inexact && neg; break;
-    case Mode::odd: up = s.inexact && !bit_test(s.n, 0); break;
+    case Mode::odd: up = s.inexact && !odd_code(s.n); break;
     case Mode::stochastic: {
       if (!s.inexact) break;
       // tail = (r + t) / 2^sh; F = RNE(tail * 2^k).
@@ -388,6 +409,7 @@ inline Bits round(const Exact& x, const Format& f, Mode mode, std::uint32_t rand
   Int N = s.n;
   if (up) N += 1;
   if (N == 0) return zero_code(neg, f);
+  if (f.is_unsigned && neg) return nan_code(false, f);  // a negative number below the range
 
   // Encode N * 2^q (its exponent may exceed the format's range: unbounded grid).
   const long en = msb(N) + q;

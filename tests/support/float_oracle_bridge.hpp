@@ -30,6 +30,12 @@ oracle::Format format() {
   f.specials = static_cast<oracle::Specials>(static_cast<int>(T::specials));
   f.overflow = static_cast<oracle::Overflow>(static_cast<int>(T::overflow));
   f.subnormals = T::has_subnormals;
+  // The layout parameters as written in the type (FloatSpec), not as the library derives them.
+  constexpr softnum::FloatSpec spec = T::codec::spec;
+  f.custom_bias = spec.bias != softnum::FloatSpec::standard_bias;
+  f.bias_value = f.custom_bias ? spec.bias : 0;
+  f.is_unsigned = spec.signedness == softnum::Signedness::unsigned_;
+  f.has_zero = spec.has_zero;
   return f;
 }
 

@@ -7,6 +7,28 @@
 
 #include <cstdint>  // std::uint32_t, std::uint64_t
 
+namespace softnum {
+
+/// Whether a format has a sign bit (P3109 "signedness").
+enum class Signedness { signed_, unsigned_ };
+
+/// Layout details of a Float beyond E, M and Specials; the defaults give the IEEE/OCP layouts.
+/// A structural type: it is Float's last non-type template parameter.
+///  bias:       the exponent bias; FloatSpec::standard_bias means the one Specials implies
+///              (2^(E-1) - 1, or 2^(E-1) for fnuz).
+///  signedness: unsigned_ drops the sign bit (1 + E + M becomes E + M bits). A negative result
+///              that does not round to zero is NaN; one that does is +0.
+///  has_zero:   false: there is no zero code, exponent field 0 is a normal binade (OCP E8M0).
+///              Zero results become NaN, and positive values below 2^(-bias) become 2^(-bias).
+struct FloatSpec {
+  static constexpr int standard_bias = -2147483647 - 1;
+  int bias = standard_bias;
+  Signedness signedness = Signedness::signed_;
+  bool has_zero = true;
+};
+
+}  // namespace softnum
+
 namespace softnum::detail {
 
 SOFTNUM_HOST_DEVICE constexpr Overflow default_overflow(Specials s) noexcept {
@@ -52,24 +74,32 @@ SOFTNUM_HOST_DEVICE constexpr Wide wide_add(Wide a, Wide b) noexcept {
   return r;
 }
 
-/// Bit-level description and codec of Float<E, M, S, O, Sub>. See float.hpp for the format card.
-template <int E, int M, Specials S, Overflow O, bool Sub>
+/// Bit-level description and codec of Float<E, M, S, O, Sub, X>. See float.hpp for the format card.
+template <int E, int M, Specials S, Overflow O, bool Sub, FloatSpec X = FloatSpec{}>
 struct FloatCodec {
   static constexpr int exponent_bits = E;
   static constexpr int mantissa_bits = M;
   static constexpr Specials specials = S;
   static constexpr Overflow overflow = O;
   static constexpr bool subnormals = Sub;
-  static constexpr int width = 1 + E + M;
-  using storage = uint_for_bits<1 + E + M>;
+  static constexpr FloatSpec spec = X;
+  static constexpr bool is_signed = X.signedness == Signedness::signed_;
+  static constexpr bool has_zero = X.has_zero;
+  static constexpr int width = (is_signed ? 1 : 0) + E + M;
+  using storage = uint_for_bits<(is_signed ? 1 : 0) + E + M>;
 
-  static constexpr int bias = (1 << (E - 1)) - 1 + (S == Specials::fnuz ? 1 : 0);
-  static constexpr int emin = 1 - bias;  // exponent of the smallest normal
+  static constexpr int standard_bias = (1 << (E - 1)) - 1 + (S == Specials::fnuz ? 1 : 0);
+  static constexpr int bias = X.bias == FloatSpec::standard_bias ? standard_bias : X.bias;
+  /// The IEEE/OCP layouts, for which every fast path was written and is tested.
+  static constexpr bool standard_layout = is_signed && has_zero && bias == standard_bias;
+  static constexpr int min_field = has_zero ? 1 : 0;  // exponent field of the smallest normal
+  static constexpr int emin = min_field - bias;       // exponent of the smallest normal
   static constexpr int max_field = (1 << E) - 1;
   static constexpr storage one = 1;
-  static constexpr storage sign_mask = static_cast<storage>(one << (E + M));
+  static constexpr storage sign_mask = is_signed ? static_cast<storage>(one << (E + M)) : storage{0};
   static constexpr storage frac_mask = static_cast<storage>((one << M) - 1);
-  static constexpr storage mag_mask = static_cast<storage>(sign_mask - 1);
+  static constexpr storage mag_mask =
+      static_cast<storage>(E + M >= width_of<storage> ? ~storage{0} : static_cast<storage>((one << (E + M)) - 1));
   static constexpr storage max_bits =
       S == Specials::ieee ? static_cast<storage>((static_cast<storage>(max_field - 1) << M) | frac_mask)
       : S == Specials::fn ? static_cast<storage>(mag_mask - 1)
@@ -102,6 +132,7 @@ struct FloatCodec {
   }
   SOFTNUM_HOST_DEVICE static constexpr bool is_zero(storage b) noexcept {
     const storage mag = static_cast<storage>(b & mag_mask);
+    if constexpr (!has_zero) return false;
     if constexpr (S == Specials::fnuz) {
       if (b == sign_mask) return false;
     }
@@ -109,7 +140,12 @@ struct FloatCodec {
   }
 
   SOFTNUM_HOST_DEVICE static constexpr storage zero_bits(bool negative) noexcept {
+    if constexpr (!has_zero) return nan_bits(false);  // no zero code: zero is NaN (ml_dtypes E8M0)
     return S == Specials::fnuz ? storage{0} : sign_of(negative);
+  }
+  /// The smallest positive normal, 2^emin.
+  SOFTNUM_HOST_DEVICE static constexpr storage min_normal_bits() noexcept {
+    return static_cast<storage>(static_cast<storage>(min_field) << M);
   }
   SOFTNUM_HOST_DEVICE static constexpr storage max_signed(bool negative) noexcept {
     return static_cast<storage>(max_bits | sign_of(negative));
@@ -127,12 +163,27 @@ struct FloatCodec {
     }
   }
   SOFTNUM_HOST_DEVICE static constexpr storage inf_bits(bool negative) noexcept {
+    if constexpr (!is_signed) {
+      if (negative) return nan_bits(false);
+    }
     if constexpr (S == Specials::ieee) {
       return static_cast<storage>(sign_of(negative) | (static_cast<storage>(max_field) << M));
     } else if constexpr (O == Overflow::nan) {
       return nan_bits(negative);
     } else {
       return max_signed(negative);
+    }
+  }
+  /// -x: a sign flip, except for the codes whose kind it would change (fnuz's zero and NaN
+  /// share the sign bit); in an unsigned format every nonzero number negates to NaN.
+  SOFTNUM_HOST_DEVICE static constexpr storage negate(storage b) noexcept {
+    if constexpr (!is_signed) {
+      return is_zero(b) ? zero_bits(false) : nan_bits(false);
+    } else {
+      if constexpr (S == Specials::fnuz) {
+        if (is_zero(b) || is_nan(b)) return b;
+      }
+      return static_cast<storage>(b ^ sign_mask);
     }
   }
   SOFTNUM_HOST_DEVICE static constexpr storage overflow_bits(bool negative, Round mode) noexcept {
@@ -153,7 +204,7 @@ struct FloatCodec {
     const storage mag = static_cast<storage>(b & mag_mask);
     const int field = static_cast<int>(mag >> M);
     const storage frac = static_cast<storage>(mag & frac_mask);
-    if (field == 0) {
+    if (field == 0 && has_zero) {
       if (frac == 0 || !Sub) return make_special(Kind::zero, S == Specials::fnuz ? false : negative);
       return Unpacked{Kind::finite, negative, emin - M, static_cast<u128>(frac)};
     }
@@ -169,29 +220,62 @@ struct FloatCodec {
                                                              std::uint32_t random) noexcept {
     if constexpr (M + 2 > width_of<U>) {
       return encode_finite<u128>(negative, exp, static_cast<u128>(sig), mode, random);
+    } else if constexpr (!is_signed) {
+      // Unsigned: a negative value that rounds to zero is +0, any other is NaN.
+      if (!negative) return encode_magnitude<U>(false, exp, sig, mode, random);
+      if constexpr (!has_zero) return nan_bits(false);
+      return is_zero(encode_magnitude<U>(true, exp, sig, mode, random)) ? zero_bits(false) : nan_bits(false);
     } else {
-      const int e = exp + bit_width(sig) - 1;  // exponent of the leading bit
-      if (e > emax + 1) return overflow_bits(negative, mode);
-      int qe = e >= emin ? e - M : (Sub ? emin - M : emin);  // exponent of the quantum
-      U q = round_shift<U>(sig, qe - exp, mode, negative, random, sr_bits);
-      if (q == 0) return zero_bits(negative);
-      const U hidden = static_cast<U>(U(1) << M);
-      if ((q >> (M + 1)) != 0) {  // rounding carried into a new binade
-        q = static_cast<U>(q >> 1);
-        ++qe;
-      }
-      if (!Sub && q < hidden) {  // without subnormals the only value below 2^emin is 2^emin
-        q = static_cast<U>(q << M);
-        qe -= M;
-      }
-      if (q < hidden) return static_cast<storage>(sign_of(negative) | static_cast<storage>(q));
-      const int field = qe + M + bias;
-      if (field > max_field) return overflow_bits(negative, mode);
-      const auto bits = static_cast<storage>((static_cast<storage>(field) << M) |
-                                             (static_cast<storage>(q) & frac_mask));
-      if (bits > max_bits) return overflow_bits(negative, mode);
-      return static_cast<storage>(bits | sign_of(negative));
+      return encode_magnitude<U>(negative, exp, sig, mode, random);
     }
+  }
+
+  template <class U>
+  SOFTNUM_HOST_DEVICE static constexpr storage encode_magnitude(bool negative, int exp, U sig,
+                                                                Round mode,
+                                                                std::uint32_t random) noexcept {
+    const int e = exp + bit_width(sig) - 1;  // exponent of the leading bit
+    if (e > emax + 1) return overflow_bits(negative, mode);
+    if constexpr (!has_zero) {
+      if (e < emin) return min_normal_bits();  // no zero to round to (E8M0: 2^-127)
+    }
+    int qe = e >= emin ? e - M : (Sub ? emin - M : emin);  // exponent of the quantum
+    U q;
+    if (M == 0 && e >= emin && (mode == Round::nearest_even || mode == Round::odd)) {
+      // No fraction bits: every significand is 1, so "even" and "odd" are those of the code,
+      // i.e. of the exponent field (ml_dtypes' E8M0, P3109 P = 1). The candidates are 2^e, of
+      // field e + bias, and 2^(e+1); sig's leading bit is the quantum's.
+      const int sh = qe - exp;
+      const bool low_odd = ((e + bias) & 1) != 0;
+      if (mode == Round::odd) {
+        q = round_shift<U>(sig, sh, low_odd ? Round::toward_zero : (negative ? Round::down : Round::up),
+                           negative, random, sr_bits);
+      } else if (low_odd) {
+        q = round_shift<U>(sig, sh, Round::nearest_away, negative, random, sr_bits);
+      } else {  // nearest, ties toward 2^e: round the part above 2^e to nearest-even of {0, 1}
+        q = static_cast<U>(1 + round_shift<U>(static_cast<U>(sig ^ (U(1) << sh)), sh, Round::nearest_even,
+                                              negative, random, sr_bits));
+      }
+    } else {
+      q = round_shift<U>(sig, qe - exp, mode, negative, random, sr_bits);
+    }
+    if (q == 0) return zero_bits(negative);
+    const U hidden = static_cast<U>(U(1) << M);
+    if ((q >> (M + 1)) != 0) {  // rounding carried into a new binade
+      q = static_cast<U>(q >> 1);
+      ++qe;
+    }
+    if (!Sub && q < hidden) {  // without subnormals the only value below 2^emin is 2^emin
+      q = static_cast<U>(q << M);
+      qe -= M;
+    }
+    if (q < hidden) return static_cast<storage>(sign_of(negative) | static_cast<storage>(q));
+    const int field = qe + M + bias;
+    if (field > max_field) return overflow_bits(negative, mode);
+    const auto bits = static_cast<storage>((static_cast<storage>(field) << M) |
+                                           (static_cast<storage>(q) & frac_mask));
+    if (bits > max_bits) return overflow_bits(negative, mode);
+    return static_cast<storage>(bits | sign_of(negative));
   }
 
   SOFTNUM_HOST_DEVICE static constexpr storage encode(const Unpacked& u, Round mode,
@@ -238,6 +322,14 @@ struct FloatCodec {
   SOFTNUM_HOST_DEVICE static constexpr storage add(storage a, storage b, Round mode,
                                                    std::uint32_t random) noexcept {
     return add_unpacked(decode(a), decode(b), mode, random);
+  }
+
+  /// a - b as a + (-b) on the exact values (-b need not be a code: unsigned formats).
+  SOFTNUM_HOST_DEVICE static constexpr storage sub(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    Unpacked y = decode(b);
+    if (y.kind != Kind::nan) y.sign = !y.sign;
+    return add_unpacked(decode(a), y, mode, random);
   }
 
   SOFTNUM_HOST_DEVICE static constexpr storage mul(storage a, storage b, Round mode,

@@ -133,7 +133,7 @@ struct lane_format<T> {
   static constexpr bool ieee_inf = T::specials == Specials::ieee && T::overflow == Overflow::infinity;
   static constexpr bool f32 = E == 8 && M == 23 && ieee_inf && T::has_subnormals;
   static constexpr bool small = E <= 8 && M >= 1 && M <= 10 && T::has_subnormals && T::specials != Specials::finite &&
-                                codec::emin >= -126;
+                                codec::emin >= -126 && codec::standard_layout;
   static constexpr int kind = f32 ? 1 : (small ? 2 : 0);
   static constexpr bool is_binary16 = E == 5 && M == 10 && ieee_inf && T::has_subnormals;
 };

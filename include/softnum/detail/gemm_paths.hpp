@@ -94,7 +94,7 @@ struct float_facts<T> {
   static constexpr bool in_f32 = T::exponent_bits <= 8 && T::mantissa_bits <= 23 &&
                                  C::emin - T::mantissa_bits >= -149 && C::emax <= 127;
   static constexpr bool lanes =
-      T::exponent_bits <= 8 && T::mantissa_bits >= 1 && T::mantissa_bits <= 10;
+      T::exponent_bits <= 8 && T::mantissa_bits >= 1 && T::mantissa_bits <= 10 && C::standard_layout;
   static constexpr bool via_float = T::arith::via_float;  // RNE + - x through fp32 is exact
 };
 

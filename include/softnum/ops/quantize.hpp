@@ -90,7 +90,7 @@ struct float_kernel_ok<T> {
   using C = typename T::codec;
   static constexpr bool value = T::exponent_bits <= 8 && T::mantissa_bits >= 1 &&
                                 T::mantissa_bits <= 22 && C::subnormals && C::emin >= -126 &&
-                                C::emax <= 127;
+                                C::emax <= 127 && C::standard_layout;
 };
 
 /// Results that do not depend on the value's digits: what the definition gives for zeros,
