@@ -11,3 +11,4 @@
 #include <softnum/convert.hpp>
 #include <softnum/expansion.hpp>
 #include <softnum/io.hpp>
+#include <softnum/block.hpp>

@@ -1,0 +1,178 @@
+// Block-scaled fake quantization speed: quantize<mxfp8_e4m3>, quantize<mxfp4>, quantize<mxint8>
+// and quantize_nvfp4 on 65,536 floats, and the ratio to a plain float copy loop measured in the
+// same run (the table printed at the end).
+//   ./block_bench --benchmark_min_time=0.2 --benchmark_repetitions=5
+// Rows: nearest-even and stochastic rounding of the elements, the OCP floor scale rule and the
+// ceil rule, the scalar Block::encode/decode loop the vectorised path is tested against, and the
+// scalar quantize<float8_e4m3fn> (no scales) for comparison.
+#include <softnum/block.hpp>
+#include <softnum/quantize.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+constexpr std::size_t kN = 65536;
+using softnum::Round;
+using softnum::ScaleRule;
+
+const std::vector<float>& inputs() {
+  static const std::vector<float> v = [] {
+    std::mt19937 g(1);
+    std::normal_distribution<float> d(0.0f, 8.0f);
+    std::vector<float> r(kN);
+    for (auto& x : r) x = d(g);
+    return r;
+  }();
+  return v;
+}
+
+void finish(benchmark::State& state) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(kN));
+}
+
+void bm_copy(benchmark::State& state) {
+  const auto& x = inputs();
+  std::vector<float> y(kN);
+  for (auto _ : state) {
+    const float* xp = x.data();
+    float* yp = y.data();
+    benchmark::DoNotOptimize(xp);
+    for (std::size_t i = 0; i < kN; ++i) yp[i] = xp[i];
+    benchmark::ClobberMemory();
+  }
+  finish(state);
+}
+
+template <class B, Round R, ScaleRule S>
+void bm_block(benchmark::State& state) {
+  const auto& x = inputs();
+  std::vector<float> y(kN);
+  std::uint64_t seed = 0;
+  for (auto _ : state) {
+    softnum::quantize<B>(std::span<const float>(x), std::span<float>(y), S, R, ++seed);
+    benchmark::ClobberMemory();
+  }
+  finish(state);
+}
+
+template <class B, Round R>
+void bm_block_scalar(benchmark::State& state) {
+  const auto& x = inputs();
+  std::vector<float> y(kN);
+  std::uint64_t seed = 0;
+  constexpr std::size_t bs = B::block_size;
+  for (auto _ : state) {
+    ++seed;
+    for (std::size_t j = 0; j < kN / bs; ++j) {
+      B::encode(x.data() + j * bs, ScaleRule::floor, R, seed, j * bs).decode(y.data() + j * bs);
+    }
+    benchmark::ClobberMemory();
+  }
+  finish(state);
+}
+
+template <Round R>
+void bm_nvfp4(benchmark::State& state) {
+  const auto& x = inputs();
+  std::vector<float> y(kN);
+  std::uint64_t seed = 0;
+  for (auto _ : state) {
+    softnum::quantize_nvfp4(std::span<const float>(x), std::span<float>(y), R, ++seed);
+    benchmark::ClobberMemory();
+  }
+  finish(state);
+}
+
+template <class T, Round R>
+void bm_scalar_format(benchmark::State& state) {
+  const auto& x = inputs();
+  std::vector<float> y(kN);
+  std::uint64_t seed = 0;
+  for (auto _ : state) {
+    softnum::quantize<T>(std::span<const float>(x), std::span<float>(y), R, ++seed);
+    benchmark::ClobberMemory();
+  }
+  finish(state);
+}
+
+}  // namespace
+
+BENCHMARK(bm_copy)->Name("copy float loop");
+BENCHMARK(bm_block<softnum::mxfp8_e4m3, Round::nearest_even, ScaleRule::floor>)
+    ->Name("quantize<mxfp8_e4m3> nearest_even floor");
+BENCHMARK(bm_block<softnum::mxfp8_e4m3, Round::nearest_even, ScaleRule::ceil>)
+    ->Name("quantize<mxfp8_e4m3> nearest_even ceil");
+BENCHMARK(bm_block<softnum::mxfp8_e4m3, Round::stochastic, ScaleRule::floor>)
+    ->Name("quantize<mxfp8_e4m3> stochastic floor");
+BENCHMARK(bm_block<softnum::mxfp4, Round::nearest_even, ScaleRule::floor>)
+    ->Name("quantize<mxfp4> nearest_even floor");
+BENCHMARK(bm_block<softnum::mxfp4, Round::nearest_even, ScaleRule::ceil>)
+    ->Name("quantize<mxfp4> nearest_even ceil");
+BENCHMARK(bm_block<softnum::mxfp4, Round::stochastic, ScaleRule::floor>)
+    ->Name("quantize<mxfp4> stochastic floor");
+BENCHMARK(bm_block<softnum::mxint8, Round::nearest_even, ScaleRule::floor>)
+    ->Name("quantize<mxint8> nearest_even floor (scalar)");
+BENCHMARK(bm_nvfp4<Round::nearest_even>)->Name("quantize_nvfp4 nearest_even");
+BENCHMARK(bm_nvfp4<Round::stochastic>)->Name("quantize_nvfp4 stochastic");
+BENCHMARK(bm_block_scalar<softnum::mxfp8_e4m3, Round::nearest_even>)
+    ->Name("scalar loop mxfp8_e4m3 encode/decode");
+BENCHMARK(bm_block_scalar<softnum::mxfp4, Round::nearest_even>)
+    ->Name("scalar loop mxfp4 encode/decode");
+BENCHMARK(bm_scalar_format<softnum::float8_e4m3fn, Round::nearest_even>)
+    ->Name("quantize<float8_e4m3fn> (no scale)");
+
+namespace {
+
+/// Collects every run and prints ns/element and the ratio to the copy loop at the end.
+class TableReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
+      const double ns = r.GetAdjustedRealTime() / static_cast<double>(kN);  // time unit: ns
+      auto& best = best_[r.run_name.function_name];
+      if (best == 0 || ns < best) best = ns;
+      if (std::find(order_.begin(), order_.end(), r.run_name.function_name) == order_.end()) {
+        order_.push_back(r.run_name.function_name);
+      }
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    const double copy = best_["copy float loop"];
+    std::printf("\n%-46s %12s %10s\n", "loop over 65,536 floats (best run)", "ns/element",
+                "x copy");
+    for (const auto& name : order_) {
+      const double ns = best_[name];
+      std::printf("%-46s %12.3f %10.1f\n", name.c_str(), ns, copy > 0 ? ns / copy : 0.0);
+    }
+  }
+
+ private:
+  std::map<std::string, double> best_;
+  std::vector<std::string> order_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  TableReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,8 @@
+// softnum/block.hpp - block-scaled formats: Block<Element, BlockSize, Scale> and the OCP MX
+// formats (types/block.hpp), quantize<Block>(x, y, rule, mode, seed) and quantize_nvfp4 on float
+// arrays (ops/block_quantize.hpp).
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <softnum/ops/block_quantize.hpp>
+#include <softnum/types/block.hpp>
