@@ -20,6 +20,7 @@
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t, std::uint64_t, std::int64_t
+#include <limits>       // std::numeric_limits
 #include <string_view>  // std::string_view
 #include <type_traits>  // std::is_arithmetic_v
 
@@ -339,11 +340,47 @@ constexpr DecimalCapacity make_capacity(int min_exp2, int max_exp2) noexcept {
   return c;
 }
 
-/// Capacities for T: from the format for Float; otherwise wide enough for every value in
-/// binary128's range (which contains every posit and fixed-point format softnum defines).
+/// The binary exponent of the lowest set bit of a positive finite x, or of the top bit.
+template <class T>
+constexpr int exponent_of_lowest_bit(T x) noexcept {
+  const Unpacked u = number_traits<T>::unpack(x);
+  u128 s = u.sig;
+  int e = u.exp;
+  while ((s & 1U) == 0U) {
+    s >>= 1;
+    ++e;
+  }
+  return e;
+}
+template <class T>
+constexpr int exponent_of_top_bit(T x) noexcept {
+  const Unpacked u = number_traits<T>::unpack(x);
+  return u.exp + bit_width(u.sig) - 1;
+}
+
+/// A type whose values all lie in [denorm_min, max] (in magnitude) and whose out-of-range results
+/// do not depend on the exact value (no wrap-around): its capacity comes from that range, so that
+/// posit16's shortest printing needs ~1 KB of stack instead of the 17 KB of binary128's range.
+template <class T>
+concept RangeLimited = std::numeric_limits<T>::is_specialized && !std::numeric_limits<T>::is_modulo &&
+                       requires(T x) { number_traits<T>::unpack(x); };
+
+/// Capacities for T: from the format for Float, from numeric_limits for other RangeLimited
+/// types; otherwise wide enough for every value in binary128's range.
 template <class T>
 struct decimal_limits {
   static constexpr DecimalCapacity value = make_capacity(-16494 - 36, 16384 + 2);
+};
+template <RangeLimited T>
+  requires(!FloatFormat<T>)
+struct decimal_limits<T> {
+  using L = std::numeric_limits<T>;
+  static constexpr int lo_min = exponent_of_lowest_bit(L::min());
+  static constexpr int lo_denorm = exponent_of_lowest_bit(L::denorm_min());
+  static constexpr int hi_max = exponent_of_top_bit(L::max());
+  static constexpr int hi_lowest = exponent_of_top_bit(L::lowest());
+  static constexpr DecimalCapacity value = make_capacity(
+      (lo_min < lo_denorm ? lo_min : lo_denorm) - 36, (hi_max > hi_lowest ? hi_max : hi_lowest) + 2);
 };
 template <FloatFormat T>
 struct decimal_limits<T> {
