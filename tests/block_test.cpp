@@ -92,14 +92,15 @@ Grid fp_grid(int E, int M, int bias, FpKind kind) {
   return g;
 }
 
-/// OCP MXINT8: two's complement n * 2^-6, n in [-128, 127].
+/// OCP MXINT8: two's complement n * 2^-6, n in [-127, 127] (-128 left unused, as OCP MX §5.4.1
+/// allows and microxcaling does: its int8 elements clamp to +-127/64).
 Grid int8_grid() {
   Grid g;
   for (int n = 0; n <= 127; ++n) {
     g.pos.push_back(std::ldexp(static_cast<LD>(n), -6));
     g.pos_code.push_back(static_cast<unsigned>(n));
   }
-  for (int n = 0; n <= 128; ++n) {
+  for (int n = 0; n <= 127; ++n) {
     g.neg.push_back(std::ldexp(static_cast<LD>(n), -6));
     g.neg_code.push_back(static_cast<unsigned>(-n) & 0xFFu);
   }
@@ -357,6 +358,10 @@ TEST_CASE("block: the six MX formats have the OCP element types, 32 elements and
   CHECK(Spec<softnum::mxfp6_e2m3>::grid().emax == 2);
   CHECK(Spec<softnum::mxfp4>::grid().emax == 2);
   CHECK(Spec<softnum::mxint8>::grid().emax == 0);
+  // MXINT8 leaves -128 unused: -1.999 (X = 1) clamps to -127/64 in every mode.
+  float x[32] = {-1.999f, 1.0f};
+  for (Round mode : all_modes)
+    CHECK(softnum::mxint8::encode(x, ScaleRule::floor, mode).element(0).raw() == -127);
 }
 
 TEST_CASE("block: quantize<Block> and quantize<scalar> are distinct overloads", "[block]") {
@@ -475,7 +480,7 @@ TEMPLATE_TEST_CASE("block: subnormal inputs and scaled values below the float ra
     x[7] = FLT_MIN;
     blocks.push_back(x);
   }
-  // The largest floats (scale 2^127 and, for MXINT8, -2 * 2^127 = -inf after decoding).
+  // The largest floats (scale 2^127; MXINT8 elements near -2 clamp to -127/64).
   {
     std::vector<float> x(32, -FLT_MAX);
     x[1] = FLT_MAX;

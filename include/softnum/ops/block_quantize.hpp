@@ -7,13 +7,14 @@
 // B::encode(x + j*BlockSize, rule, mode, seed, j*BlockSize).decode(y + j*BlockSize) for every
 // block j, bit for bit (tests/block_test.cpp checks it).
 //
-// Speed: for Float elements whose quantum is at least 2^-22 (every MX float element) each chunk
-// of blocks takes four vectorisable passes: the block maxima (integer max over the float bits),
-// x * 2^-k, the float kernel of quantize<Element> with saturation (ops/quantize_kernels.inc),
-// and * 2^k. x * 2^-k is exact down to 2^-126; below that only its sign and that it is nonzero
-// reach the element rounding (the element's half quantum is >= 2^-23, and a stochastic fraction
-// below 2^-126 / 2^-22 rounds to 0 of 32 bits), so a product that underflows to zero is replaced
-// by the smallest float subnormal of its sign. The product with 2^k is exact (quantum * 2^-127
+// Speed: for Float elements whose quantum is at least 2^-22 (every MX float element) the blocks
+// take vectorisable passes (ops/block_kernels.inc, compiled per instruction set): the block
+// maxima (integer max over the float bits), then x * 2^-k, the branch-free rounding of
+// quantize<Element> with saturation (round_bits of ops/quantize_kernels.inc), and * 2^k. x * 2^-k
+// is exact down to 2^-126; below that only its sign and that it is nonzero reach the element
+// rounding (the element's half quantum is >= 2^-23, and a stochastic fraction below 2^-126 / 2^-22
+// rounds to 0 of 32 bits), so a product that underflows to zero is replaced by the smallest float
+// subnormal of its sign. The product with 2^k is exact (quantum * 2^-127
 // >= 2^-149). Other elements (MXINT8) run the scalar encode/decode.
 //
 // quantize_nvfp4: NVIDIA's NVFP4 recipe (TransformerEngine's reference quantizer; FORMATS.md
@@ -58,56 +59,56 @@ struct fast_path_ok<E> {
       quant::float_kernel_ok<S>::value && S::codec::emin - S::mantissa_bits >= -22;
 };
 
+}  // namespace detail::block
+}  // namespace softnum
+
+// ----- the kernel of quantize<Block>, once per instruction set ------------------------------
+#if SOFTNUM_QUANTIZE_X86
+namespace softnum::detail::quant {
+#  define SOFTNUM_QK_ISA 2
+#  define SOFTNUM_QK_NS avx512
+#  define SOFTNUM_QK_TARGET \
+    __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,f16c")))
+#  include <softnum/ops/block_kernels.inc>
+#  undef SOFTNUM_QK_TARGET
+#  undef SOFTNUM_QK_NS
+#  undef SOFTNUM_QK_ISA
+#  define SOFTNUM_QK_ISA 1
+#  define SOFTNUM_QK_NS avx2
+#  define SOFTNUM_QK_TARGET __attribute__((target("avx2,fma,f16c")))
+#  include <softnum/ops/block_kernels.inc>
+#  undef SOFTNUM_QK_TARGET
+#  undef SOFTNUM_QK_NS
+#  undef SOFTNUM_QK_ISA
+}  // namespace softnum::detail::quant
+#endif
+
+namespace softnum::detail::quant {
+#define SOFTNUM_QK_ISA 0
+#define SOFTNUM_QK_NS generic
+#define SOFTNUM_QK_TARGET
+#include <softnum/ops/block_kernels.inc>
+#undef SOFTNUM_QK_TARGET
+#undef SOFTNUM_QK_NS
+#undef SOFTNUM_QK_ISA
+}  // namespace softnum::detail::quant
+
+namespace softnum {
+namespace detail::block {
+
 template <class B>
 void quantize_blocks_fast(const float* x, float* y, std::size_t nblocks, ScaleRule rule, Round mode,
                           std::uint64_t seed) noexcept {
-  using E = typename B::element_type;
-  using S = typename element_traits<E>::saturating;
-  constexpr std::size_t bs = static_cast<std::size_t>(B::block_size);
-  constexpr std::size_t per_chunk = bs >= 1024 ? 1 : 1024 / bs;  // blocks per chunk
-  float scaled[per_chunk * bs];
-  float rounded[per_chunk * bs];
-  std::uint8_t code[per_chunk];
-  for (std::size_t b0 = 0; b0 < nblocks; b0 += per_chunk) {
-    const std::size_t nb = nblocks - b0 < per_chunk ? nblocks - b0 : per_chunk;
-    const float* xc = x + b0 * bs;
-    float* yc = y + b0 * bs;
-    for (std::size_t j = 0; j < nb; ++j) {
-      const float* xb = xc + j * bs;
-      std::uint32_t m = 0;
-      for (std::size_t i = 0; i < bs; ++i) {
-        std::uint32_t u;
-        __builtin_memcpy(&u, xb + i, sizeof u);
-        u &= 0x7FFFFFFFu;
-        m = u > m ? u : m;
-      }
-      code[j] = scale_code<E>(m, rule);
-      const int k = code[j] == scale_nan_code ? 0 : static_cast<int>(code[j]) - 127;
-      const float down = pow2f(-k);
-      float* sb = scaled + j * bs;
-      for (std::size_t i = 0; i < bs; ++i) {
-        const float v = xb[i] * down;
-        std::uint32_t u, ux;
-        __builtin_memcpy(&u, &v, sizeof u);
-        __builtin_memcpy(&ux, xb + i, sizeof ux);
-        // An underflow to zero keeps its sign and that it was nonzero: the smallest subnormal.
-        u = (u & 0x7FFFFFFFu) == 0 && (ux & 0x7FFFFFFFu) != 0 ? (ux & 0x80000000u) | 1u : u;
-        __builtin_memcpy(sb + i, &u, sizeof u);
-      }
-    }
-    quant::quantize_f32<S>(scaled, rounded, nb * bs, mode, seed, (b0 * bs));
-    for (std::size_t j = 0; j < nb; ++j) {
-      const bool nan = code[j] == scale_nan_code;
-      const float up = pow2f(nan ? 0 : static_cast<int>(code[j]) - 127);
-      const float* rb = rounded + j * bs;
-      float* yb = yc + j * bs;
-      if (nan) {
-        for (std::size_t i = 0; i < bs; ++i) yb[i] = bit_cast<float>(quiet_nan_bits);
-      } else {
-        for (std::size_t i = 0; i < bs; ++i) yb[i] = rb[i] * up;
-      }
-    }
-  }
+  using S = typename element_traits<typename B::element_type>::saturating;
+  const quant::Specials32 sp = quant::specials32<S>(mode);
+  const quant::SpecialsFlat s{sp.zero[0], sp.zero[1], sp.inf[0],      sp.inf[1],
+                              sp.nan[0],  sp.nan[1],  sp.overflow[0], sp.overflow[1]};
+#if SOFTNUM_QUANTIZE_X86
+  const int level = quant::isa();
+  if (level == 2) return quant::avx512::block_quantize<B, S>(x, y, nblocks, rule, mode, s, seed);
+  if (level == 1) return quant::avx2::block_quantize<B, S>(x, y, nblocks, rule, mode, s, seed);
+#endif
+  return quant::generic::block_quantize<B, S>(x, y, nblocks, rule, mode, s, seed);
 }
 
 }  // namespace detail::block

@@ -24,10 +24,11 @@
 //             only MXINT8 reaches from float input (amax > (127/64) * 2^127).
 //             P_i = x_i / X, exact, then rounded once to the element in `mode`, saturating at the
 //             element's largest magnitude with the sign kept (MX §6.3: clamp, not NaN or inf).
+//             The clamp is symmetric: MXINT8 never produces -2 (code 0x80, which OCP MX §5.4.1
+//             allows to be left unused), as microxcaling clamps to +-127/64.
 //             Round::stochastic uses the word random_word(seed, offset + i, 0) for element i, the
 //             convention of quantize() (ops/quantize.hpp).
-//   decode:   y_i = X * P_i rounded to float (nearest even; exact for the MX formats, except an
-//             MXINT8 -2 * 2^127, which overflows to -inf).
+//   decode:   y_i = X * P_i rounded to float (nearest even; exact for the MX formats).
 #pragma once
 
 #include <softnum/convert.hpp>
@@ -132,7 +133,13 @@ SOFTNUM_HOST_DEVICE constexpr typename E::storage_type encode_element(float x, i
   using S = typename element_traits<E>::saturating;
   Unpacked u = number_traits<float>::unpack(x);
   if (u.kind == Kind::finite) u.exp -= k;
-  return number_traits<S>::pack(u, mode, word).bits();
+  const S e = number_traits<S>::pack(u, mode, word);
+  if constexpr (!element_traits<E>::is_float) {
+    // Symmetric clamp: two's complement's extra negative value is not used.
+    constexpr auto max_raw = std::numeric_limits<S>::max().raw();
+    if (e.raw() < -max_raw) return S::from_raw(static_cast<typename S::raw_type>(-max_raw)).bits();
+  }
+  return e.bits();
 }
 
 /// 2^k * (the value of e), rounded to float (nearest even).
@@ -266,6 +273,7 @@ using mxfp8_e5m2 = Block<float8_e5m2, 32>;
 using mxfp6_e3m2 = Block<float6_e3m2fn, 32>;
 using mxfp6_e2m3 = Block<float6_e2m3fn, 32>;
 using mxfp4 = Block<float4_e2m1fn, 32>;
-using mxint8 = Block<Fixed<2, 6>, 32>;  // 1.6 two's complement: [-2, 127/64] in steps of 2^-6
+using mxint8 =
+    Block<Fixed<2, 6>, 32>;  // 1.6 two's complement, used in [-127/64, 127/64] (2^-6 steps)
 
 }  // namespace softnum
