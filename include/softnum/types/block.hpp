@@ -136,7 +136,7 @@ SOFTNUM_HOST_DEVICE constexpr typename E::storage_type encode_element(float x, i
   const S e = number_traits<S>::pack(u, mode, word);
   if constexpr (!element_traits<E>::is_float) {
     // Symmetric clamp: two's complement's extra negative value is not used.
-    constexpr auto max_raw = std::numeric_limits<S>::max().raw();
+    constexpr auto max_raw = S::core::max_raw;
     if (e.raw() < -max_raw) return S::from_raw(static_cast<typename S::raw_type>(-max_raw)).bits();
   }
   return e.bits();
