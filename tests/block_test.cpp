@@ -533,6 +533,31 @@ TEMPLATE_TEST_CASE(
   }
 }
 
+TEMPLATE_TEST_CASE(
+    "block: every float with a 16-bit significand from 2^-30 up to 4 * max, all modes",
+    "[block][.exhaustive]", SOFTNUM_MX_TYPES) {
+  using B = TestType;
+  const Grid g = Spec<B>::grid();
+  // x[0] = the largest element pins X = 1 under both rules; the other 31 run through the floats.
+  const std::uint32_t lo = bits_of(0x1p-30f), hi = bits_of(static_cast<float>(g.max) * 4.0f);
+  float x[32];
+  x[0] = static_cast<float>(g.max);
+  int fill = 1;
+  std::uint64_t blocks = 0;
+  for (std::uint32_t sign = 0; sign < 2; ++sign) {
+    for (std::uint32_t u = lo; u <= hi; u += 0x80u) {
+      x[fill++] = float_of(u | (sign << 31));
+      if (fill == 32 || u + 0x80u > hi) {
+        for (; fill < 32; ++fill) x[fill] = 0.0f;
+        for (Round mode : all_modes)
+          check_block<B>(g, x, ScaleRule::floor, mode, blocks, 32 * blocks);
+        ++blocks;
+        fill = 1;
+      }
+    }
+  }
+}
+
 TEMPLATE_TEST_CASE("block: random blocks against the reference", "[block]", SOFTNUM_MX_TYPES) {
   using B = TestType;
   const Grid g = Spec<B>::grid();
