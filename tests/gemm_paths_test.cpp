@@ -1,7 +1,7 @@
-// Host test of the GPU GEMM's step sequences (include/softnum/detail/gemm_paths.hpp): every path
+// Host test of the GPU GEMM's step sequences (include/softnum/gemm/gemm_paths.hpp): every path
 // that applies to a model gives the bits of gemm_reference, run on the host with the same
 // SOFTNUM_HOST_DEVICE code the CUDA kernels run. The device itself is tested by tests/cuda/.
-#include <softnum/detail/gemm_paths.hpp>
+#include <softnum/gemm/gemm_paths.hpp>
 
 #include <cstddef>
 #include <random>

@@ -1,4 +1,4 @@
-// tests/io_test.cpp - printing and parsing (io.hpp, detail/decimal.hpp).
+// tests/io_test.cpp - printing and parsing (io.hpp, ops/decimal.hpp).
 //
 // Oracles, all independent of softnum's decimal code:
 //  * std::to_chars(float/double): byte-identical shortest output for binary32/binary64;

@@ -35,11 +35,11 @@
 //    for quad_double's 212), and is far slower than the expansion arithmetic.
 #pragma once
 
-#include <softnum/expansion.hpp>
-#include <softnum/fixed.hpp>
-#include <softnum/float.hpp>
-#include <softnum/gemm.hpp>
-#include <softnum/posit.hpp>
+#include <softnum/gemm/gemm.hpp>
+#include <softnum/types/expansion.hpp>
+#include <softnum/types/fixed.hpp>
+#include <softnum/types/float.hpp>
+#include <softnum/types/posit.hpp>
 
 #include <Eigen/Core>
 

@@ -10,10 +10,10 @@
 
 #include <softnum/config.hpp>
 #include <softnum/convert.hpp>
-#include <softnum/detail/decimal.hpp>  // to_chars, from_string (character buffers only)
 #include <softnum/expansion.hpp>
 #include <softnum/fixed.hpp>
 #include <softnum/float.hpp>
+#include <softnum/ops/decimal.hpp>  // to_chars, from_string (character buffers only)
 #include <softnum/posit.hpp>
 #include <softnum/random.hpp>
 #include <softnum/round.hpp>

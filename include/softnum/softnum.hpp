@@ -2,13 +2,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <softnum/block.hpp>
 #include <softnum/config.hpp>
-#include <softnum/round.hpp>
-#include <softnum/random.hpp>
-#include <softnum/float.hpp>
-#include <softnum/posit.hpp>
-#include <softnum/fixed.hpp>
 #include <softnum/convert.hpp>
 #include <softnum/expansion.hpp>
+#include <softnum/fixed.hpp>
+#include <softnum/float.hpp>
 #include <softnum/io.hpp>
-#include <softnum/block.hpp>
+#include <softnum/posit.hpp>
+#include <softnum/random.hpp>
+#include <softnum/round.hpp>

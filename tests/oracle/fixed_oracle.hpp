@@ -1,8 +1,8 @@
 // Independent reference ("oracle") for softnum's Fixed<I,F,R,O>.
 //
 // Written the slow, obvious way on boost::multiprecision cpp_int / cpp_rational from the format
-// contract (the card at the top of include/softnum/fixed.hpp) and shared/notes/ROUNDING.md §4 and
-// §2.5. It must never include a softnum header nor share code with the library: the library
+// contract (the card at the top of include/softnum/types/fixed.hpp) and shared/notes/ROUNDING.md
+// §4 and §2.5. It must never include a softnum header nor share code with the library: the library
 // rounds sign-magnitude integers with bit tricks; this file rounds exact rationals (and, for
 // sqrt, exact comparisons of squares) with floor/compare on the two's complement value.
 //

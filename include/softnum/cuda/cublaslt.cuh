@@ -19,8 +19,8 @@
 #  error "softnum/cuda/cublaslt.cuh must be compiled by nvcc (include it from a .cu file)"
 #endif
 
-#include <softnum/float.hpp>
-#include <softnum/gemm.hpp>
+#include <softnum/gemm/gemm.hpp>
+#include <softnum/types/float.hpp>
 
 #include <cstddef>      // std::size_t, std::ptrdiff_t
 #include <cstdint>      // std::int64_t

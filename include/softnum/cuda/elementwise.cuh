@@ -13,9 +13,9 @@
 #  error "softnum/cuda/elementwise.cuh must be compiled by nvcc (include it from a .cu file)"
 #endif
 
-#include <softnum/convert.hpp>
-#include <softnum/gemm.hpp>  // detail::exact_mul, detail::exact_add
-#include <softnum/random.hpp>
+#include <softnum/core/convert.hpp>
+#include <softnum/core/random.hpp>
+#include <softnum/gemm/gemm.hpp>  // detail::exact_mul, detail::exact_add
 
 #include <cstddef>  // std::size_t
 #include <cstdint>  // std::uint64_t

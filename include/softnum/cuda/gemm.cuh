@@ -30,8 +30,8 @@
 #  error "softnum/cuda/gemm.cuh must be compiled by nvcc (include it from a .cu file)"
 #endif
 
-#include <softnum/detail/gemm_paths.hpp>
-#include <softnum/gemm.hpp>
+#include <softnum/gemm/gemm.hpp>
+#include <softnum/gemm/gemm_paths.hpp>
 
 #include <cstddef>      // std::ptrdiff_t
 #include <type_traits>  // std::is_same_v

@@ -18,13 +18,13 @@
 // (tests/quantize_test.cpp).
 #pragma once
 
-#include <softnum/convert.hpp>
-#include <softnum/expansion.hpp>
-#include <softnum/fixed.hpp>
-#include <softnum/float.hpp>
-#include <softnum/posit.hpp>
-#include <softnum/random.hpp>
-#include <softnum/round.hpp>
+#include <softnum/core/convert.hpp>
+#include <softnum/core/random.hpp>
+#include <softnum/core/round.hpp>
+#include <softnum/types/expansion.hpp>
+#include <softnum/types/fixed.hpp>
+#include <softnum/types/float.hpp>
+#include <softnum/types/posit.hpp>
 
 #include <cassert>      // assert: size mismatch is a precondition failure
 #include <cstddef>      // std::size_t

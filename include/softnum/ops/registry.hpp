@@ -13,13 +13,13 @@
 // parallel can call the for_each_standard_*_format visitors from several).
 #pragma once
 
-#include <softnum/convert.hpp>
-#include <softnum/fixed.hpp>
-#include <softnum/float.hpp>
-#include <softnum/gemm.hpp>
-#include <softnum/posit.hpp>
-#include <softnum/quantize.hpp>
-#include <softnum/random.hpp>
+#include <softnum/core/convert.hpp>
+#include <softnum/core/random.hpp>
+#include <softnum/gemm/gemm.hpp>
+#include <softnum/ops/quantize.hpp>
+#include <softnum/types/fixed.hpp>
+#include <softnum/types/float.hpp>
+#include <softnum/types/posit.hpp>
 
 #include <cmath>        // std::isnan, std::isinf, std::ldexp, std::nextafter
 #include <cstddef>      // std::size_t

@@ -31,11 +31,11 @@
 //   decode:   y_i = X * P_i rounded to float (nearest even; exact for the MX formats).
 #pragma once
 
-#include <softnum/convert.hpp>
-#include <softnum/fixed.hpp>
-#include <softnum/float.hpp>
-#include <softnum/random.hpp>
-#include <softnum/round.hpp>
+#include <softnum/core/convert.hpp>
+#include <softnum/core/random.hpp>
+#include <softnum/core/round.hpp>
+#include <softnum/types/fixed.hpp>
+#include <softnum/types/float.hpp>
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint8_t, std::uint32_t, std::uint64_t

@@ -1,4 +1,4 @@
-// softnum/detail/gemm_kernels.hpp - the fast kernels behind softnum::gemm (included by gemm.hpp).
+// softnum/gemm/gemm_kernels.hpp - the fast kernels behind softnum::gemm (included by gemm.hpp).
 // SPDX-License-Identifier: MIT
 //
 // Every kernel here computes, for each output, exactly the sequence of roundings of
@@ -35,10 +35,10 @@
 // (host code of .cu files) and other compilers only the generic path exists.
 #pragma once
 
-#include <softnum/convert.hpp>
-#include <softnum/fixed.hpp>
-#include <softnum/float.hpp>
-#include <softnum/posit.hpp>
+#include <softnum/core/convert.hpp>
+#include <softnum/types/fixed.hpp>
+#include <softnum/types/float.hpp>
+#include <softnum/types/posit.hpp>
 
 #include <array>        // decode tables
 #include <cstddef>      // std::ptrdiff_t
@@ -218,14 +218,14 @@ namespace softnum::detail::gemm_fast {
 #    define SOFTNUM_GK_ISA 2
 #    define SOFTNUM_GK_NS avx512
 #    define SOFTNUM_GK_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,f16c")))
-#    include <softnum/detail/gemm_simd.inc>
+#    include <softnum/gemm/gemm_simd.inc>
 #    undef SOFTNUM_GK_TARGET
 #    undef SOFTNUM_GK_NS
 #    undef SOFTNUM_GK_ISA
 #    define SOFTNUM_GK_ISA 1
 #    define SOFTNUM_GK_NS avx2
 #    define SOFTNUM_GK_TARGET __attribute__((target("avx2,fma,f16c")))
-#    include <softnum/detail/gemm_simd.inc>
+#    include <softnum/gemm/gemm_simd.inc>
 #    undef SOFTNUM_GK_TARGET
 #    undef SOFTNUM_GK_NS
 #    undef SOFTNUM_GK_ISA
@@ -236,7 +236,7 @@ namespace softnum::detail::gemm_fast {
 #  define SOFTNUM_GK_ISA 0
 #  define SOFTNUM_GK_NS generic
 #  define SOFTNUM_GK_TARGET
-#  include <softnum/detail/gemm_simd.inc>
+#  include <softnum/gemm/gemm_simd.inc>
 #  undef SOFTNUM_GK_TARGET
 #  undef SOFTNUM_GK_NS
 #  undef SOFTNUM_GK_ISA

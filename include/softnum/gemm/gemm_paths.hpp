@@ -1,4 +1,4 @@
-// softnum/detail/gemm_paths.hpp - the per-output step sequences of the GPU GEMM (cuda/gemm.cuh),
+// softnum/gemm/gemm_paths.hpp - the per-output step sequences of the GPU GEMM (cuda/gemm.cuh),
 // written as plain SOFTNUM_HOST_DEVICE code so that the host tests can check every path against
 // gemm_reference (tests/gemm_paths_test.cpp) with the very code the kernels run.
 // SPDX-License-Identifier: MIT
@@ -26,8 +26,8 @@
 //                 every mode gives the same bits.
 #pragma once
 
-#include <softnum/fixed.hpp>
-#include <softnum/gemm.hpp>
+#include <softnum/gemm/gemm.hpp>
+#include <softnum/types/fixed.hpp>
 
 #include <cmath>        // std::fma (host side of fma_rn)
 #include <cstddef>      // std::ptrdiff_t

@@ -1,4 +1,4 @@
-// softnum/detail/bits.hpp - bit casts, leading-zero counts, 128/256-bit integer helpers.
+// softnum/core/bits.hpp - bit casts, leading-zero counts, 128/256-bit integer helpers.
 // SPDX-License-Identifier: MIT
 #pragma once
 

@@ -1,4 +1,4 @@
-// softnum/detail/decimal.hpp - exact decimal <-> binary conversion without heap or iostream.
+// softnum/ops/decimal.hpp - exact decimal <-> binary conversion without heap or iostream.
 // SPDX-License-Identifier: MIT
 //
 // Everything here works on character buffers, so firmware can print and parse softnum numbers
@@ -13,10 +13,10 @@
 // of stack and a binary128 one about 20 KiB.
 #pragma once
 
-#include <softnum/convert.hpp>
-#include <softnum/detail/bits.hpp>
-#include <softnum/float.hpp>
-#include <softnum/round.hpp>
+#include <softnum/core/bits.hpp>
+#include <softnum/core/convert.hpp>
+#include <softnum/core/round.hpp>
+#include <softnum/types/float.hpp>
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t, std::uint64_t, std::int64_t

@@ -1,9 +1,9 @@
-// softnum/detail/float_codec.hpp - decode/encode and the generic (integer) arithmetic of Float.
+// softnum/types/float_codec.hpp - decode/encode and the generic (integer) arithmetic of Float.
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <softnum/detail/bits.hpp>
-#include <softnum/round.hpp>
+#include <softnum/core/bits.hpp>
+#include <softnum/core/round.hpp>
 
 #include <cstdint>  // std::uint32_t, std::uint64_t
 

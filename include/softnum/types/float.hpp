@@ -1,0 +1,868 @@
+// softnum/types/float.hpp - Float<E,M,...>: binary floating point with any exponent and fraction
+// width.
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <softnum/core/bits.hpp>
+#include <softnum/core/convert.hpp>
+#include <softnum/core/random.hpp>
+#include <softnum/core/round.hpp>
+#include <softnum/types/float_codec.hpp>
+
+#include <cmath>        // std::fma, std::sqrt for the hardware paths
+#include <compare>      // std::partial_ordering
+#include <concepts>     // std::integral, std::floating_point
+#include <cstddef>      // std::size_t
+#include <cstdint>      // fixed-width integers
+#include <string_view>  // declares std::hash ([string.view.synop]); <functional> would pull <typeinfo>
+#include <limits>       // std::numeric_limits
+#include <type_traits>  // std::false_type, std::true_type
+
+namespace softnum {
+
+// Format card --------------------------------------------------------------------------------
+// Float<E, M, S, O, R, Sub, X>
+//   layout:   [sign:1][exponent:E][fraction:M], stored in the smallest unsigned integer that holds
+//             1+E+M bits (bits above are zero); unsigned formats (X.signedness) have no sign bit.
+//   bias:     2^(E-1) - 1 (IEEE 754); 2^(E-1) for Specials::fnuz (as ml_dtypes' *fnuz types);
+//             or any X.bias (FloatSpec).
+//   values:   exponent field f > 0: (1 + fraction/2^M) * 2^(f - bias);
+//             f == 0: (fraction/2^M) * 2^(1 - bias) (subnormal), or zero when Sub == false (the
+//             codes are read as zero and never produced; values below 2^(1-bias) round to 0 or to
+//             the smallest normal).
+//   specials: S = ieee: f all ones is +-inf (fraction 0) or NaN. S = fn: no inf, NaN = all-ones
+//             codes (OCP E4M3: max 448). S = fnuz: no inf, no -0, NaN = sign bit only.
+//             S = finite: no inf, no NaN (OCP MX FP6/FP4).
+//             X.has_zero == false: no zero code, f == 0 is the binade 2^(-bias) (OCP E8M0).
+//   rounding: every operation is correctly rounded (one rounding of the exact result) in mode R
+//             (operators) or a per-call mode (add<R>...). Overflow per O (IEEE 754 §7.4 for
+//             directed modes). NaN results are canonical (ieee: quiet, fraction MSB set; sign +,
+//             except that conversions keep a NaN's sign). With no fraction bits (M == 0) the
+//             ties of nearest_even and the results of odd go to the even / odd code (ml_dtypes,
+//             P3109), as every significand is 1.
+//   standard: IEEE 754-2019 for ieee; OCP 8-bit Floating Point Specification (OFP8) rev 1.0 for
+//             float8_e4m3fn / float8_e5m2; OCP Microscaling Formats (MX) v1.0 for FP6/FP4.
+template <int E, int M, Specials S = Specials::ieee, Overflow O = detail::default_overflow(S),
+          Round R = Round::nearest_even, bool Sub = true, FloatSpec X = FloatSpec{}>
+class Float;
+
+namespace detail {
+template <class T>
+struct is_float_format : std::false_type {};
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X>
+struct is_float_format<Float<E, M, S, O, R, Sub, X>> : std::true_type {};
+}  // namespace detail
+
+/// Any Float<...> type.
+template <class T>
+concept FloatFormat = detail::is_float_format<T>::value;
+
+namespace detail {
+
+// The platform's fma and sqrt are used only where they are known to be correctly rounded: CUDA
+// device code, glibc/musl (Linux), Apple, MSVC, FreeBSD, or a hardware fma (FP_FAST_FMA). Elsewhere
+// (bare-metal newlib, whose fma is x*y + z unfused, and double sqrt on an FPU without double
+// precision) softnum's own exact binary32/binary64 codec is used: same bits, slower.
+// The single-precision square root of an FPU (__ARM_FP bit 2: Cortex-M4F/M7) is IEEE exact.
+#if !defined(SOFTNUM_EXACT_LIBM)
+#  if defined(__CUDA_ARCH__) || defined(__linux__) || defined(__GLIBC__) || defined(__APPLE__) || \
+      defined(_MSC_VER) || defined(__FreeBSD__) || defined(FP_FAST_FMA)
+#    define SOFTNUM_EXACT_LIBM 1
+#  else
+#    define SOFTNUM_EXACT_LIBM 0
+#  endif
+#endif
+
+using soft_binary64 = FloatCodec<11, 52, Specials::ieee, Overflow::infinity, true>;
+using soft_binary32 = FloatCodec<8, 23, Specials::ieee, Overflow::infinity, true>;
+
+SOFTNUM_HOST_DEVICE inline double fma_hw(double a, double b, double c) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::fma(a, b, c);
+#elif SOFTNUM_EXACT_LIBM
+  return std::fma(a, b, c);
+#else
+  return bit_cast<double>(soft_binary64::fma(bit_cast<std::uint64_t>(a), bit_cast<std::uint64_t>(b),
+                                             bit_cast<std::uint64_t>(c), Round::nearest_even, 0));
+#endif
+}
+SOFTNUM_HOST_DEVICE inline float fma_hw(float a, float b, float c) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::fmaf(a, b, c);
+#elif SOFTNUM_EXACT_LIBM || defined(FP_FAST_FMAF)
+  return std::fma(a, b, c);
+#else
+  return bit_cast<float>(static_cast<std::uint32_t>(
+      soft_binary32::fma(bit_cast<std::uint32_t>(a), bit_cast<std::uint32_t>(b),
+                         bit_cast<std::uint32_t>(c), Round::nearest_even, 0)));
+#endif
+}
+SOFTNUM_HOST_DEVICE inline double sqrt_hw(double a) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::sqrt(a);
+#elif SOFTNUM_EXACT_LIBM || (defined(__ARM_FP) && (__ARM_FP & 8))
+  return std::sqrt(a);
+#else
+  return bit_cast<double>(soft_binary64::sqrt(bit_cast<std::uint64_t>(a), Round::nearest_even, 0));
+#endif
+}
+SOFTNUM_HOST_DEVICE inline float sqrt_hw(float a) noexcept {
+#if defined(__CUDA_ARCH__)
+  return ::sqrtf(a);
+#elif SOFTNUM_EXACT_LIBM
+  return std::sqrt(a);
+#elif defined(__ARM_FP) && (__ARM_FP & 4) && !defined(__aarch64__)
+  // The FPU instruction itself (std::sqrt would also link libm's sqrtf for errno).
+  float r;
+  __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(a));
+  return r;
+#else
+  return bit_cast<float>(static_cast<std::uint32_t>(
+      soft_binary32::sqrt(bit_cast<std::uint32_t>(a), Round::nearest_even, 0)));
+#endif
+}
+
+SOFTNUM_HOST_DEVICE constexpr bool is_nearest(Round mode) noexcept {
+  return mode == Round::nearest_even || mode == Round::nearest_away;
+}
+
+/// Unpacks a double exactly.
+SOFTNUM_HOST_DEVICE constexpr Unpacked unpack_double(double x) noexcept {
+  const auto b = bit_cast<std::uint64_t>(x);
+  const bool negative = (b >> 63) != 0;
+  const int field = static_cast<int>((b >> 52) & 0x7FF);
+  const std::uint64_t frac = b & ((std::uint64_t{1} << 52) - 1);
+  if (field == 0x7FF) return make_special(frac != 0 ? Kind::nan : Kind::inf, negative);
+  if (field == 0) {
+    if (frac == 0) return make_special(Kind::zero, negative);
+    return Unpacked{Kind::finite, negative, -1074, frac};
+  }
+  return Unpacked{Kind::finite, negative, field - 1075, frac | (std::uint64_t{1} << 52)};
+}
+
+/// Makes the round-to-nearest double s, whose exact value lies on the side given by `away`
+/// (|exact| > |s|), the round-to-odd image of the exact value (ROUNDING.md §1.5a).
+SOFTNUM_HOST_DEVICE constexpr double round_to_odd_fix(double s, bool inexact, bool away) noexcept {
+  auto b = bit_cast<std::uint64_t>(s);
+  if (inexact && (b & 1) == 0) b = away ? b + 1 : b - 1;
+  return bit_cast<double>(b);
+}
+
+SOFTNUM_HOST_DEVICE constexpr bool sign_bit(double x) noexcept {
+  return (bit_cast<std::uint64_t>(x) >> 63) != 0;
+}
+
+/// Branch-free float <-> Float<E,M> conversions for the round-to-nearest-even path of small
+/// formats (E <= 8, p <= 11): straight-line 32-bit integer code that compilers vectorise, so
+/// that loops over arrays of binary16, bfloat16 or fp8 run at SIMD speed.
+template <class C>
+struct FloatLanes {
+  using storage = typename C::storage;
+  static constexpr int E = C::exponent_bits, M = C::mantissa_bits;
+  static constexpr int shift = 23 - M;
+  static constexpr std::uint32_t rebias = static_cast<std::uint32_t>(127 - C::bias) << M;
+  static constexpr int quantum_exp = C::subnormals ? C::emin - M : C::emin;  // below 2^emin
+  static constexpr std::uint32_t min_normal_f32 = static_cast<std::uint32_t>(127 + C::emin) << 23;
+  static constexpr std::uint32_t magic_f32 = static_cast<std::uint32_t>(127 + quantum_exp + 23) << 23;
+  static constexpr std::uint32_t max_bits = C::max_bits;
+
+  // E = 8 ieee formats are truncated binary32 (bfloat16): decoding is a shift, and encoding one
+  // rounding add on the float's bits (subnormals and overflow to inf included, no carry into the
+  // sign because |x| <= 0x7F800000).
+  static constexpr bool truncated_f32 = E == 8 && C::specials == Specials::ieee && C::subnormals &&
+                                        C::overflow == Overflow::infinity;
+
+  SOFTNUM_HOST_DEVICE static constexpr float decode(storage b) noexcept {
+    if constexpr (truncated_f32) return bit_cast<float>(static_cast<std::uint32_t>(b) << shift);
+    const std::uint32_t u = b;
+    const std::uint32_t mag = u & static_cast<std::uint32_t>(C::mag_mask);
+    const std::uint32_t field = mag >> M;
+    const std::uint32_t frac = mag & static_cast<std::uint32_t>(C::frac_mask);
+    std::uint32_t sign = (u >> (E + M)) << 31;
+    if constexpr (C::specials == Specials::fnuz) sign = mag == 0 ? 0u : sign;
+    const std::uint32_t normal = sign | ((mag << shift) + (rebias << shift));
+    // Subnormal: frac * 2^(emin - M) = (2^(emin-M+23) with frac in its fraction) - 2^(emin-M+23),
+    // exact in float (the quantum of that binade is 2^(emin - M)).
+    const std::uint32_t sub =
+        C::subnormals ? (bit_cast<std::uint32_t>(bit_cast<float>(magic_f32 + frac) - bit_cast<float>(magic_f32)) | sign)
+                      : sign;
+    std::uint32_t r = field == 0 ? sub : normal;
+    if constexpr (C::specials == Specials::ieee) {
+      r = field == static_cast<std::uint32_t>(C::max_field) ? (sign | 0x7F800000u | (frac << shift)) : r;
+    } else if constexpr (C::specials == Specials::fn) {
+      r = mag == static_cast<std::uint32_t>(C::mag_mask) ? 0x7FC00000u : r;
+    } else if constexpr (C::specials == Specials::fnuz) {
+      r = u == static_cast<std::uint32_t>(C::sign_mask) ? 0x7FC00000u : r;
+    }
+    return bit_cast<float>(r);
+  }
+
+  /// Rounds a float to nearest even. NaN gives the canonical NaN (an arithmetic result).
+  SOFTNUM_HOST_DEVICE static constexpr storage encode(float x) noexcept {
+    if constexpr (truncated_f32) {
+      const std::uint32_t v = bit_cast<std::uint32_t>(x);
+      const auto r = static_cast<storage>((v + ((1u << (shift - 1)) - 1u) + ((v >> shift) & 1u)) >> shift);
+      return x == x ? r : static_cast<storage>(C::nan_bits(false));
+    }
+    const std::uint32_t u = bit_cast<std::uint32_t>(x);
+    const bool negative = (u >> 31) != 0;
+    const std::uint32_t abs = u & 0x7FFFFFFFu;
+    // Normal range: round the float's own fraction to M bits (ties to even), then re-bias.
+    const std::uint32_t rounded = (abs + ((1u << (shift - 1)) - 1u) + ((abs >> shift) & 1u)) >> shift;
+    const std::uint32_t normal = rounded - rebias;
+    // Below 2^emin: adding 2^(quantum + 23) makes the float adder round to the target quantum.
+    const float sum = bit_cast<float>(abs) + bit_cast<float>(magic_f32);
+    std::uint32_t sub = bit_cast<std::uint32_t>(sum) - magic_f32;
+    if constexpr (!C::subnormals) sub <<= M;
+    std::uint32_t code = abs < min_normal_f32 ? sub : normal;
+    const std::uint32_t overflow = C::overflow_bits(negative, Round::nearest_even);
+    // normal > rounded: rounded < rebias wrapped around (written so, because rebias may be 0).
+    const bool too_big = abs >= min_normal_f32 && (normal > rounded || normal > max_bits);
+    std::uint32_t r = code == 0 ? static_cast<std::uint32_t>(C::zero_bits(negative))
+                                : (code | static_cast<std::uint32_t>(C::sign_of(negative)));
+    r = too_big ? overflow : r;
+    r = abs == 0x7F800000u ? static_cast<std::uint32_t>(C::inf_bits(negative)) : r;
+    r = abs > 0x7F800000u ? static_cast<std::uint32_t>(C::nan_bits(false)) : r;
+    return static_cast<storage>(r);
+  }
+};
+
+/// The arithmetic of one Float format: picks, at compile time, the cheapest path that is
+/// provably (and exhaustively tested to be) correctly rounded. See ROUNDING.md §0:
+///  - formats identical to binary32/binary64 with nearest-even: the hardware operation;
+///  - E <= 8, p = M+1 <= 24: operate in double and round once with integer code. Products are
+///    exact in double; + and / and sqrt are innocuous double roundings for nearest modes
+///    (Figueroa 1995: 53 >= 2p+2); for the other modes the double result is made round-to-odd
+///    from its exact error (TwoSum, or the fma remainder), which every mode rounds correctly;
+///    fma always goes through round-to-odd (double rounding of fma is never innocuous);
+///  - everything else, and constant evaluation: the integer soft-float in FloatCodec.
+template <class C>
+struct FloatArith {
+  using storage = typename C::storage;
+  static constexpr int E = C::exponent_bits, M = C::mantissa_bits;
+  // Other layouts (free bias, unsigned, no zero) take the shortcuts only where they were checked:
+  // a signed format with a zero whose values and quanta lie in double's (float's) normal range.
+  static constexpr bool plain = C::is_signed && C::has_zero;
+  static constexpr bool via_double =
+      E <= 8 && M <= 23 && (C::standard_layout || (plain && C::emin - M >= -1022 && C::emax <= 1023));
+  // Round-to-nearest-even in float lanes (FloatLanes): + / sqrt are innocuous double roundings
+  // for p <= 11 (24 >= 2p + 2), products of p <= 11 significands are exact in float except in
+  // bfloat16's underflow range, where RN-of-RN is still innocuous (ROUNDING.md §1.2; the tests
+  // check it). An E = 8 ieee format must overflow to inf, because a float inf is ambiguous there.
+  static constexpr bool via_float =
+      E <= 8 && M >= 1 && M <= 10 && (E <= 7 || C::specials != Specials::ieee || C::overflow == Overflow::infinity) &&
+      (C::standard_layout || (plain && C::bias <= 127 && C::emin >= -126 && C::emax <= 127));
+  using lanes = FloatLanes<C>;
+  // Stochastic rounding of a round-to-odd double needs 53 >= (M+1) + 32 + 2 bits (round.hpp).
+  static constexpr bool stochastic_via_double = via_double && M + 35 <= 53;
+  static constexpr bool hw32 =
+      E == 8 && M == 23 && C::specials == Specials::ieee && C::overflow == Overflow::infinity && C::subnormals &&
+      C::standard_layout;
+  static constexpr bool hw64 =
+      E == 11 && M == 52 && C::specials == Specials::ieee && C::overflow == Overflow::infinity && C::subnormals &&
+      C::standard_layout;
+
+  SOFTNUM_HOST_DEVICE static constexpr bool use_double(Round mode) noexcept {
+    return via_double && (mode != Round::stochastic || stochastic_via_double);
+  }
+  template <class H>
+  SOFTNUM_HOST_DEVICE static constexpr storage canonical(H r) noexcept {
+    return r == r ? bit_cast<storage>(r) : C::nan_bits(false);
+  }
+  SOFTNUM_HOST_DEVICE static constexpr float f32(storage b) noexcept {
+    if constexpr (hw32) return bit_cast<float>(b); else return 0.0f;
+  }
+  SOFTNUM_HOST_DEVICE static constexpr double f64(storage b) noexcept {
+    if constexpr (hw64) return bit_cast<double>(b); else return 0.0;
+  }
+
+  /// Exact value as a double (E <= 8, M <= 23 only).
+  SOFTNUM_HOST_DEVICE static constexpr double to_double(storage b) noexcept {
+    if constexpr (!via_double) {
+      return static_cast<double>(b);  // unused: only the E <= 8, M <= 23 paths call this
+    } else {
+    const bool negative = (b & C::sign_mask) != 0;
+    // Bit patterns, not std::numeric_limits (host-only constexpr for nvcc, warning 20013).
+    if (C::is_nan(b)) return bit_cast<double>(std::uint64_t{0x7FF8000000000000});
+    if (C::is_inf(b)) {
+      return bit_cast<double>((static_cast<std::uint64_t>(negative) << 63) | std::uint64_t{0x7FF0000000000000});
+    }
+    const auto mag = static_cast<std::uint64_t>(b & C::mag_mask);
+    const int field = static_cast<int>(mag >> M);
+    const std::uint64_t frac = mag & static_cast<std::uint64_t>(C::frac_mask);
+    const std::uint64_t sign = static_cast<std::uint64_t>(negative) << 63;
+    if (field == 0) {
+      if (frac == 0 || !C::subnormals) return (negative && C::specials != Specials::fnuz) ? -0.0 : 0.0;
+      // frac * 2^(emin - M): exact, the result is a normal double for E <= 8.
+      const double scaled =
+          static_cast<double>(frac) * bit_cast<double>(static_cast<std::uint64_t>(C::emin - M + 1023) << 52);
+      return negative ? -scaled : scaled;
+    }
+    return bit_cast<double>(sign | (static_cast<std::uint64_t>(field - C::bias + 1023) << 52) |
+                            (frac << (52 - M)));
+    }
+  }
+
+  /// Rounds a double once. NaN becomes the canonical NaN (sign kept only if keep_nan_sign).
+  SOFTNUM_HOST_DEVICE static constexpr storage from_double(double x, Round mode, std::uint32_t random,
+                                                           bool keep_nan_sign) noexcept {
+    const auto b = bit_cast<std::uint64_t>(x);
+    const bool negative = (b >> 63) != 0;
+    const int field = static_cast<int>((b >> 52) & 0x7FF);
+    const std::uint64_t frac = b & ((std::uint64_t{1} << 52) - 1);
+    if (field == 0x7FF) return frac != 0 ? C::nan_bits(keep_nan_sign && negative) : C::inf_bits(negative);
+    if (field == 0) {
+      if (frac == 0) return C::zero_bits(negative);
+      return C::template encode_finite<std::uint64_t>(negative, -1074, frac, mode, random);
+    }
+    return C::template encode_finite<std::uint64_t>(negative, field - 1075, frac | (std::uint64_t{1} << 52),
+                                                    mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage add(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::add(a, b, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) + lanes::decode(b));
+    }
+    if constexpr (hw32) {
+      if (mode == Round::nearest_even) return canonical(f32(a) + f32(b));
+    }
+    if constexpr (hw64) {
+      if (mode == Round::nearest_even) return canonical(f64(a) + f64(b));
+    }
+    if constexpr (via_double) if (use_double(mode)) {
+      const double x = to_double(a), y = to_double(b);
+      const double s = x + y;
+      if (is_nearest(mode)) return from_double(s, mode, random, false);
+      if (s == 0) return C::zero_sum(sign_bit(x), sign_bit(y), mode);
+      if (!(s - s == 0)) return from_double(s, mode, random, false);  // inf or NaN
+      const double bb = s - x;
+      const double err = (x - (s - bb)) + (y - bb);  // TwoSum: the exact error
+      return from_double(round_to_odd_fix(s, err != 0, (err > 0) == (s > 0)), mode, random, false);
+    }
+    return C::add(a, b, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage sub(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    if constexpr (C::is_signed) {
+      return add(a, C::negate(b), mode, random);
+    } else {
+      return C::sub(a, b, mode, random);
+    }
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage mul(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::mul(a, b, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) * lanes::decode(b));
+    }
+    if constexpr (hw32) {
+      if (mode == Round::nearest_even) return canonical(f32(a) * f32(b));
+    }
+    if constexpr (hw64) {
+      if (mode == Round::nearest_even) return canonical(f64(a) * f64(b));
+    }
+    if constexpr (via_double) {
+      // Exact: 2p <= 48 bits, and nonzero |products| lie in [2^-298, 2^256].
+      return from_double(to_double(a) * to_double(b), mode, random, false);
+    }
+    return C::mul(a, b, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage div(storage a, storage b, Round mode,
+                                                   std::uint32_t random) noexcept {
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::div(a, b, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(lanes::decode(a) / lanes::decode(b));
+    }
+    if constexpr (hw32) {
+      if (mode == Round::nearest_even) return canonical(f32(a) / f32(b));
+    }
+    if constexpr (hw64) {
+      if (mode == Round::nearest_even) return canonical(f64(a) / f64(b));
+    }
+    if constexpr (via_double) if (use_double(mode)) {
+      const double x = to_double(a), y = to_double(b);
+      const double s = x / y;
+      if (is_nearest(mode) || s == 0 || !(s - s == 0)) return from_double(s, mode, random, false);
+      const double r = fma_hw(-s, y, x);  // exact remainder: x = s*y + r (Boldo & Daumas 2003)
+      return from_double(round_to_odd_fix(s, r != 0, ((r > 0) == (y > 0)) == (s > 0)), mode, random, false);
+    }
+    return C::div(a, b, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage sqrt(storage a, Round mode, std::uint32_t random) noexcept {
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::sqrt(a, mode, random);
+    if constexpr (via_float) {
+      if (mode == Round::nearest_even) return lanes::encode(sqrt_hw(lanes::decode(a)));
+    }
+    if constexpr (hw32) {
+      if (mode == Round::nearest_even) return canonical(sqrt_hw(f32(a)));
+    }
+    if constexpr (hw64) {
+      if (mode == Round::nearest_even) return canonical(sqrt_hw(f64(a)));
+    }
+    if constexpr (via_double) if (use_double(mode)) {
+      const double x = to_double(a);
+      const double s = sqrt_hw(x);
+      if (is_nearest(mode) || s == 0 || !(s - s == 0)) return from_double(s, mode, random, false);
+      const double r = fma_hw(-s, s, x);
+      return from_double(round_to_odd_fix(s, r != 0, r > 0), mode, random, false);
+    }
+    return C::sqrt(a, mode, random);
+  }
+
+  SOFTNUM_HOST_DEVICE static constexpr storage fma(storage a, storage b, storage c, Round mode,
+                                                   std::uint32_t random) noexcept {
+    if (SOFTNUM_IS_CONSTANT_EVALUATED()) return C::fma(a, b, c, mode, random);
+    if constexpr (via_double) if (use_double(mode)) {
+      const double t = to_double(a) * to_double(b);  // exact
+      const double z = to_double(c);
+      const double s = t + z;
+      if (s == 0) return C::zero_sum(sign_bit(t), sign_bit(z), mode);
+      if (!(s - s == 0)) return from_double(s, mode, random, false);
+      const double bb = s - t;
+      const double err = (t - (s - bb)) + (z - bb);
+      return from_double(round_to_odd_fix(s, err != 0, (err > 0) == (s > 0)), mode, random, false);
+    }
+    return C::fma(a, b, c, mode, random);
+  }
+};
+
+}  // namespace detail
+}  // namespace softnum
+
+namespace softnum {
+
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X>
+class Float {
+  static_assert(E >= 1 && E <= 15, "softnum::Float: E (exponent bits) must be in [1, 15]");
+  static_assert(M >= 0 && M <= 112, "softnum::Float: M (fraction bits) must be in [0, 112]");
+  static_assert(1 + E + M <= 128, "softnum::Float: 1 + E + M must be at most 128 bits");
+  static_assert(S != Specials::ieee || E >= 2,
+                "softnum::Float: Specials::ieee needs E >= 2 (the top exponent code is inf/NaN)");
+  static_assert(S != Specials::ieee || M >= 1,
+                "softnum::Float: Specials::ieee needs M >= 1 to encode NaN; use Specials::fn/fnuz");
+  static_assert(O != Overflow::infinity || S == Specials::ieee,
+                "softnum::Float: Overflow::infinity needs Specials::ieee (the format has no inf)");
+  static_assert(O != Overflow::nan || S != Specials::finite,
+                "softnum::Float: Overflow::nan needs a format with NaN (Specials::finite has none)");
+  static_assert(X.bias == FloatSpec::standard_bias || (X.bias >= -32768 && X.bias <= 32768),
+                "softnum::Float: FloatSpec::bias must be in [-32768, 32768]");
+  static_assert(X.signedness == Signedness::signed_ || S == Specials::fn || S == Specials::ieee,
+                "softnum::Float: an unsigned format needs a NaN code for negative results: Specials::fn "
+                "(NaN = all ones) or Specials::ieee");
+  static_assert(X.has_zero || (!Sub && (S == Specials::fn || S == Specials::ieee)),
+                "softnum::Float: a format without zero (FloatSpec::has_zero = false) has no subnormals "
+                "(Sub = false) and needs a NaN for zero results: Specials::fn or Specials::ieee");
+
+ public:
+  using codec = detail::FloatCodec<E, M, S, O, Sub, X>;
+  using arith = detail::FloatArith<codec>;
+  using storage_type = typename codec::storage;
+
+  static constexpr int exponent_bits = E;
+  static constexpr int mantissa_bits = M;
+  static constexpr int digits = M + 1;  // precision p, hidden bit included
+  static constexpr int bias = codec::bias;
+  static constexpr Specials specials = S;
+  static constexpr Overflow overflow = O;
+  static constexpr Round rounding = R;
+  static constexpr bool has_subnormals = Sub;
+
+  constexpr Float() noexcept = default;
+
+  SOFTNUM_HOST_DEVICE static constexpr Float from_bits(storage_type b) noexcept {
+    Float r;
+    r.bits_ = b;
+    return r;
+  }
+  SOFTNUM_HOST_DEVICE constexpr storage_type bits() const noexcept { return bits_; }
+
+  // Conversions in: correctly rounded, in one step, in the type's rounding mode.
+  SOFTNUM_HOST_DEVICE explicit constexpr Float(double x) noexcept
+      : bits_(from_unpacked(detail::unpack_double(x), R, detail::operator_random_c<R>()).bits_) {}
+  SOFTNUM_HOST_DEVICE explicit constexpr Float(float x) noexcept : Float(static_cast<double>(x)) {}
+  template <std::integral I>
+  SOFTNUM_HOST_DEVICE explicit constexpr Float(I x) noexcept
+      : bits_(from_unpacked(detail::unpack_integer(x), R, detail::operator_random_c<R>()).bits_) {}
+  template <int E2, int M2, Specials S2, Overflow O2, Round R2, bool Sub2, FloatSpec X2>
+  SOFTNUM_HOST_DEVICE explicit constexpr Float(const Float<E2, M2, S2, O2, R2, Sub2, X2>& x) noexcept
+      : bits_(from_unpacked(x.unpack(), R, detail::operator_random_c<R>()).bits_) {}
+
+  /// The exact value as (sign, integer significand, exponent).
+  SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept { return codec::decode(bits_); }
+  /// Rounds an exact (or round-to-odd) value once.
+  SOFTNUM_HOST_DEVICE static constexpr Float from_unpacked(const detail::Unpacked& u, Round mode,
+                                                           std::uint32_t random = 0) noexcept {
+    return from_bits(codec::encode(u, mode, random));
+  }
+
+  // Conversions out. To double/float: correctly rounded to nearest even (exact whenever the
+  // value fits). To integers: truncation toward zero like a C++ cast, saturating at the
+  // integer's range; NaN gives 0.
+  SOFTNUM_HOST_DEVICE explicit constexpr operator double() const noexcept {
+    if constexpr (arith::via_double) {
+      if (!SOFTNUM_IS_CONSTANT_EVALUATED()) return arith::to_double(bits_);
+    }
+    return detail::unpacked_to_double(unpack());
+  }
+  SOFTNUM_HOST_DEVICE explicit constexpr operator float() const noexcept {
+    return detail::unpacked_to_float(unpack());
+  }
+  template <std::integral I>
+  SOFTNUM_HOST_DEVICE explicit constexpr operator I() const noexcept {
+    return detail::to_integer<I>(unpack(), Round::toward_zero);
+  }
+
+  // Arithmetic in the type's rounding mode R.
+  SOFTNUM_HOST_DEVICE friend constexpr Float operator+(Float a, Float b) noexcept {
+    return from_bits(arith::add(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Float operator-(Float a, Float b) noexcept {
+    return from_bits(arith::sub(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Float operator*(Float a, Float b) noexcept {
+    return from_bits(arith::mul(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr Float operator/(Float a, Float b) noexcept {
+    return from_bits(arith::div(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
+  }
+  SOFTNUM_HOST_DEVICE constexpr Float operator-() const noexcept { return from_bits(codec::negate(bits_)); }
+  SOFTNUM_HOST_DEVICE constexpr Float operator+() const noexcept { return *this; }
+  SOFTNUM_HOST_DEVICE constexpr Float& operator+=(Float b) noexcept { return *this = *this + b; }
+  SOFTNUM_HOST_DEVICE constexpr Float& operator-=(Float b) noexcept { return *this = *this - b; }
+  SOFTNUM_HOST_DEVICE constexpr Float& operator*=(Float b) noexcept { return *this = *this * b; }
+  SOFTNUM_HOST_DEVICE constexpr Float& operator/=(Float b) noexcept { return *this = *this / b; }
+
+  // IEEE comparisons: NaN is unordered, -0 == +0.
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator==(Float a, Float b) noexcept {
+    if (codec::is_nan(a.bits_) || codec::is_nan(b.bits_)) return false;
+    return a.key() == b.key();
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr std::partial_ordering operator<=>(Float a, Float b) noexcept {
+    if (codec::is_nan(a.bits_) || codec::is_nan(b.bits_)) return std::partial_ordering::unordered;
+    const auto ka = a.key(), kb = b.key();
+    return ka < kb ? std::partial_ordering::less
+                   : (ka > kb ? std::partial_ordering::greater : std::partial_ordering::equivalent);
+  }
+
+  /// An integer that orders the non-NaN values like the reals (all zeros map to 0).
+  SOFTNUM_HOST_DEVICE constexpr detail::i128 key() const noexcept {
+    if (codec::is_zero(bits_)) return 0;
+    const auto mag = static_cast<detail::i128>(bits_ & codec::mag_mask);
+    return (bits_ & codec::sign_mask) != 0 ? -mag : mag;
+  }
+
+ private:
+  storage_type bits_ = 0;
+};
+
+// Aliases (ml_dtypes / OCP names) --------------------------------------------------------------
+using binary16 = Float<5, 10>;
+using bfloat16 = Float<8, 7>;
+using binary32 = Float<8, 23>;
+using binary64 = Float<11, 52>;
+using binary128 = Float<15, 112>;
+using float8_e4m3fn = Float<4, 3, Specials::fn>;        // OCP E4M3: max 448, no inf, overflow -> NaN
+using float8_e4m3 = Float<4, 3>;                        // IEEE-style E4M3: max 240, with inf
+using float8_e5m2 = Float<5, 2>;                        // OCP E5M2 (IEEE-style): max 57344
+using float8_e4m3fnuz = Float<4, 3, Specials::fnuz>;    // bias 8, max 240, NaN = 0x80
+using float8_e5m2fnuz = Float<5, 2, Specials::fnuz>;    // bias 16, max 57344, NaN = 0x80
+using float6_e2m3fn = Float<2, 3, Specials::finite>;    // OCP MX FP6: max 7.5
+using float6_e3m2fn = Float<3, 2, Specials::finite>;    // OCP MX FP6: max 28
+using float4_e2m1fn = Float<2, 1, Specials::finite>;    // OCP MX FP4: max 6
+using float8_e3m4 = Float<3, 4>;                        // IEEE-style E3M4: bias 3, max 15.5, inf, NaN (ml_dtypes)
+using float8_e4m3b11fnuz =                              // fnuz E4M3 with bias 11: max 30, NaN = 0x80 (ml_dtypes)
+    Float<4, 3, Specials::fnuz, Overflow::nan, Round::nearest_even, true, FloatSpec{11}>;
+/// OCP MX E8M0 scale (ml_dtypes float8_e8m0fnu): unsigned, 2^(code - 127) for codes 0..254, 0xFF = NaN;
+/// no zero, no inf. Rounding is on the value grid (the midpoint of 2^k and 2^(k+1) is 1.5 * 2^k; ties
+/// to the even code); positive values below 2^-127 become 2^-127; zero, negatives, infinities,
+/// NaN and overflow become NaN.
+using float8_e8m0fnu = Float<8, 0, Specials::fn, Overflow::nan, Round::nearest_even, false,
+                             FloatSpec{127, Signedness::unsigned_, false}>;
+/// Unsigned OCP E4M3 (CUTLASS float_ue4m3_t, NVFP4's per-block scale): E4M3fn without the sign bit,
+/// 7 bits in a byte: bias 7, max 448, NaN = 0x7F, subnormals down to 2^-9, no inf; negative
+/// results that do not round to zero are NaN.
+using float8_ue4m3 = Float<4, 3, Specials::fn, Overflow::nan, Round::nearest_even, true,
+                           FloatSpec{FloatSpec::standard_bias, Signedness::unsigned_}>;
+
+namespace detail {
+template <class T, Round R2>
+struct with_round;
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X, Round R2>
+struct with_round<Float<E, M, S, O, R, Sub, X>, R2> {
+  using type = Float<E, M, S, O, R2, Sub, X>;
+};
+template <class T, Overflow O2>
+struct with_overflow;
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X, Overflow O2>
+struct with_overflow<Float<E, M, S, O, R, Sub, X>, O2> {
+  using type = Float<E, M, S, O2, R, Sub, X>;
+};
+template <class T, bool Sub2>
+struct with_subnormals;
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X, bool Sub2>
+struct with_subnormals<Float<E, M, S, O, R, Sub, X>, Sub2> {
+  using type = Float<E, M, S, O, R, Sub2, X>;
+};
+}  // namespace detail
+
+/// The same format with another default rounding mode, e.g. with_round_t<binary16, Round::up>.
+template <class T, Round R2>
+using with_round_t = typename detail::with_round<T, R2>::type;
+/// The same format with another overflow policy.
+template <class T, Overflow O2>
+using with_overflow_t = typename detail::with_overflow<T, O2>::type;
+/// The same format with subnormals on or off.
+template <class T, bool Sub2>
+using with_subnormals_t = typename detail::with_subnormals<T, Sub2>::type;
+
+// Classification and sign functions (found by ADL) --------------------------------------------
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr bool isnan(T x) noexcept { return T::codec::is_nan(x.bits()); }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr bool isinf(T x) noexcept { return T::codec::is_inf(x.bits()); }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr bool isfinite(T x) noexcept { return !isnan(x) && !isinf(x); }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr bool iszero(T x) noexcept { return T::codec::is_zero(x.bits()); }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr bool signbit(T x) noexcept { return (x.bits() & T::codec::sign_mask) != 0; }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr bool isnormal(T x) noexcept {
+  return isfinite(x) && !iszero(x) && ((x.bits() & T::codec::mag_mask) >> T::mantissa_bits) != 0;
+}
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T abs(T x) noexcept {
+  if (isnan(x) || iszero(x)) return isnan(x) ? x : T::from_bits(T::codec::zero_bits(false));
+  return T::from_bits(static_cast<typename T::storage_type>(x.bits() & T::codec::mag_mask));
+}
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T fabs(T x) noexcept { return abs(x); }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T copysign(T x, T y) noexcept {
+  if (isnan(x) && T::specials == Specials::fnuz) return x;
+  const T m = abs(x);
+  return signbit(y) && !(T::specials == Specials::fnuz && iszero(m)) ? -m : m;
+}
+
+// Per-call rounding: add<Round::up>(a, b), ..., with an explicit random word or generator for
+// Round::stochastic.
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return T::from_bits(T::arith::add(a.bits(), b.bits(), R, random));
+}
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return T::from_bits(T::arith::sub(a.bits(), b.bits(), R, random));
+}
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return T::from_bits(T::arith::mul(a.bits(), b.bits(), R, random));
+}
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return T::from_bits(T::arith::div(a.bits(), b.bits(), R, random));
+}
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return T::from_bits(T::arith::sqrt(a.bits(), R, random));
+}
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
+  return T::from_bits(T::arith::fma(a.bits(), b.bits(), c.bits(), R, random));
+}
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, Philox& gen) noexcept { return add<R>(a, b, gen()); }
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, Philox& gen) noexcept { return sub<R>(a, b, gen()); }
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, Philox& gen) noexcept { return mul<R>(a, b, gen()); }
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, Philox& gen) noexcept { return div<R>(a, b, gen()); }
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, Philox& gen) noexcept { return sqrt<R>(a, gen()); }
+template <Round R, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, Philox& gen) noexcept { return fma<R>(a, b, c, gen()); }
+
+/// Square root and fused multiply-add in the type's rounding mode.
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T sqrt(T a) noexcept { return sqrt<T::rounding>(a); }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c) noexcept { return fma<T::rounding>(a, b, c); }
+
+/// x * 2^n, rounded once in the type's mode.
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T ldexp(T x, int n) noexcept {
+  detail::Unpacked u = x.unpack();
+  if (u.kind != detail::Kind::finite) return x;
+  // Clamp so that the exponent cannot wrap; beyond +-40000 the result is 0 or overflow anyway.
+  n = n > 40000 ? 40000 : (n < -40000 ? -40000 : n);
+  u.exp += n;
+  return T::from_unpacked(u, T::rounding, detail::operator_random_c<T::rounding>());
+}
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T scalbn(T x, int n) noexcept { return ldexp(x, n); }
+
+/// x = m * 2^e with |m| in [0.5, 1); m carries x's sign. Zero, inf and NaN give e = 0 and x.
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T frexp(T x, int* e) noexcept {
+  detail::Unpacked u = x.unpack();
+  if (u.kind != detail::Kind::finite) {
+    *e = 0;
+    return x;
+  }
+  const int lead = u.exp + detail::bit_width(u.sig) - 1;
+  *e = lead + 1;
+  u.exp -= lead + 1;
+  return T::from_unpacked(u, Round::nearest_even);  // exact: 0.5 <= |m| < 1 is representable
+}
+
+/// The next representable value after x in the direction of y (IEEE nextUp/nextDown). Past the
+/// largest finite value: the format's infinity, or what its overflow policy gives instead.
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T nextafter(T x, T y) noexcept {
+  using C = typename T::codec;
+  using st = typename T::storage_type;
+  if (isnan(x) || isnan(y)) return T::from_bits(C::nan_bits(false));
+  if (x == y) return y;
+  const bool up = x < y;
+  if (iszero(x)) {
+    if (!up && !C::is_signed) return T::from_bits(C::nan_bits(false));  // no negative numbers
+    const st smallest = T::has_subnormals ? st{1} : C::min_normal_bits();
+    return T::from_bits(static_cast<st>(smallest | C::sign_of(!up)));
+  }
+  if (isinf(x)) return T::from_bits(static_cast<st>(C::max_bits | C::sign_of(!up)));
+  const bool away = up != signbit(x);  // magnitude grows
+  const st mag = static_cast<st>(x.bits() & C::mag_mask);
+  if (away && mag == C::max_bits) return T::from_bits(C::overflow_bits(signbit(x), Round::nearest_even));
+  if (!away && !T::has_subnormals && mag == C::min_normal_bits()) {
+    return T::from_bits(C::zero_bits(signbit(x)));  // NaN where there is no zero
+  }
+  const st next = static_cast<st>(away ? mag + 1 : mag - 1);
+  if (next == 0) return T::from_bits(C::zero_bits(signbit(x)));
+  return T::from_bits(static_cast<st>(next | C::sign_of(signbit(x))));
+}
+
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T fmin(T a, T b) noexcept { return isnan(a) ? b : (isnan(b) ? a : (b < a ? b : a)); }
+template <FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T fmax(T a, T b) noexcept { return isnan(a) ? b : (isnan(b) ? a : (a < b ? b : a)); }
+
+namespace detail {
+template <FloatFormat T>
+struct number_traits<T> {
+  static constexpr Round default_round = T::rounding;
+  SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(T x) noexcept { return x.unpack(); }
+  SOFTNUM_HOST_DEVICE static constexpr T pack(const Unpacked& u, Round mode, std::uint32_t r) noexcept {
+    return T::from_unpacked(u, mode, r);
+  }
+};
+
+template <>
+struct number_traits<double> {
+  static constexpr Round default_round = Round::nearest_even;
+  SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(double x) noexcept { return unpack_double(x); }
+  SOFTNUM_HOST_DEVICE static constexpr double pack(const Unpacked& u, Round mode, std::uint32_t r) noexcept {
+    return bit_cast<double>(binary64::from_unpacked(u, mode, r).bits());
+  }
+};
+
+template <>
+struct number_traits<float> {
+  static constexpr Round default_round = Round::nearest_even;
+  SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(float x) noexcept {
+    return binary32::from_bits(bit_cast<std::uint32_t>(x)).unpack();
+  }
+  SOFTNUM_HOST_DEVICE static constexpr float pack(const Unpacked& u, Round mode, std::uint32_t r) noexcept {
+    return bit_cast<float>(binary32::from_unpacked(u, mode, r).bits());
+  }
+};
+}  // namespace detail
+
+}  // namespace softnum
+
+// numeric_limits ---------------------------------------------------------------------------------
+template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub, softnum::FloatSpec X>
+class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub, X>> {
+  using T = softnum::Float<E, M, S, O, R, Sub, X>;
+  using C = typename T::codec;
+  using st = typename T::storage_type;
+  // floor(n * log10(2)) for |n| < 2^20, exact (30103/100000 is within 4e-7 of log10 2 and no
+  // multiple of log10 2 in range is that close to an integer).
+  static constexpr int floor_log10_pow2(int n) noexcept {
+    const long long v = static_cast<long long>(n) * 301029995663981LL;
+    const long long d = 1000000000000000LL;
+    return static_cast<int>(v >= 0 ? v / d : -((-v + d - 1) / d));
+  }
+
+ public:
+  static constexpr bool is_specialized = true;
+  static constexpr bool is_signed = C::is_signed;
+  static constexpr bool is_integer = false;
+  static constexpr bool is_exact = false;
+  static constexpr bool has_infinity = C::has_inf;
+  static constexpr bool has_quiet_NaN = C::has_nan;
+  static constexpr bool has_signaling_NaN = false;
+  static constexpr std::float_denorm_style has_denorm = Sub ? std::denorm_present : std::denorm_absent;
+  static constexpr bool has_denorm_loss = false;
+  static constexpr std::float_round_style round_style =
+      R == softnum::Round::nearest_even ? std::round_to_nearest
+      : R == softnum::Round::toward_zero ? std::round_toward_zero
+      : R == softnum::Round::up          ? std::round_toward_infinity
+      : R == softnum::Round::down        ? std::round_toward_neg_infinity
+                                         : std::round_indeterminate;
+  static constexpr bool is_iec559 = S == softnum::Specials::ieee && Sub && O == softnum::Overflow::infinity &&
+                                    R == softnum::Round::nearest_even;
+  static constexpr bool is_bounded = true;
+  static constexpr bool is_modulo = false;
+  static constexpr int digits = M + 1;
+  static constexpr int digits10 = floor_log10_pow2(M);
+  static constexpr int max_digits10 = floor_log10_pow2(M + 1) + 2;
+  static constexpr int radix = 2;
+  static constexpr int min_exponent = C::emin + 1;
+  static constexpr int min_exponent10 = -floor_log10_pow2(-C::emin);  // ceil(emin*log10 2)
+  static constexpr int max_exponent = C::emax + 1;
+  // floor(log10(max)); max = (2 - 2^-M') 2^emax lies below 2^(emax+1) and never within reach of
+  // a power of ten that lies between 2^emax and 2^(emax+1) for these widths, except when a power
+  // of ten falls in [max, 2^(emax+1)), which floor_log10_pow2(emax+1) would overcount. Checked
+  // against the aliases in the tests.
+  static constexpr int max_exponent10 = floor_log10_pow2(C::emax + 1);
+  static constexpr bool traps = false;
+  static constexpr bool tinyness_before = false;
+
+  static constexpr T min() noexcept { return T::from_bits(C::min_normal_bits()); }
+  static constexpr T max() noexcept { return T::from_bits(C::max_bits); }
+  // Unsigned formats: zero, or the smallest positive value where there is no zero.
+  static constexpr T lowest() noexcept {
+    if constexpr (C::is_signed) return T::from_bits(C::max_signed(true));
+    return T::from_bits(C::has_zero ? st{0} : C::min_normal_bits());
+  }
+  static constexpr T epsilon() noexcept {
+    // 2^-M = 1 + ulp(1) - 1; its field is bias - M (>= 1 for all the named formats).
+    softnum::detail::Unpacked u{softnum::detail::Kind::finite, false, -M, 1};
+    return T::from_unpacked(u, softnum::Round::nearest_even);
+  }
+  static constexpr T round_error() noexcept {
+    softnum::detail::Unpacked u{softnum::detail::Kind::finite, false, -1, 1};
+    return T::from_unpacked(u, softnum::Round::nearest_even);  // 0.5
+  }
+  static constexpr T infinity() noexcept { return T::from_bits(C::inf_bits(false)); }
+  static constexpr T quiet_NaN() noexcept { return T::from_bits(C::nan_bits(false)); }
+  static constexpr T signaling_NaN() noexcept { return quiet_NaN(); }
+  static constexpr T denorm_min() noexcept { return Sub ? T::from_bits(st{1}) : min(); }
+};
+
+template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub, softnum::FloatSpec X>
+struct std::hash<softnum::Float<E, M, S, O, R, Sub, X>> {
+  std::size_t operator()(const softnum::Float<E, M, S, O, R, Sub, X>& x) const noexcept {
+    // Equal values hash equally: all zeros (and, under no subnormals, zero-coded values) alike.
+    if (softnum::iszero(x)) return 0;
+    const auto b = static_cast<softnum::detail::u128>(x.bits());
+    return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(b) ^ static_cast<std::uint64_t>(b >> 64) * 31);
+  }
+};
