@@ -35,7 +35,8 @@ void firmware_write(const char* text) { semihost(0x04, text); }  // SYS_WRITE0
   for (std::uint32_t* p = &__bss_start__; p < &__bss_end__;) *p++ = 0;
 #if defined(__ARM_FP)
   // Enable the FPU (CP10, CP11 full access in CPACR) before any floating-point instruction.
-  *reinterpret_cast<volatile std::uint32_t*>(0xE000ED88u) |= 0xFu << 20;
+  volatile std::uint32_t* const cpacr = reinterpret_cast<volatile std::uint32_t*>(0xE000ED88u);
+  *cpacr = *cpacr | (0xFu << 20);
   __asm__ volatile("dsb\n isb" ::: "memory");
 #endif
   // Paint the free RAM below the current stack with a pattern to measure the stack's high-water
