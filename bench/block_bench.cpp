@@ -132,6 +132,8 @@ BENCHMARK(bm_block_scalar<softnum::mxfp4, Round::nearest_even>)
     ->Name("scalar loop mxfp4 encode/decode");
 BENCHMARK(bm_scalar_format<softnum::float8_e4m3fn, Round::nearest_even>)
     ->Name("quantize<float8_e4m3fn> (no scale)");
+BENCHMARK(bm_scalar_format<softnum::float8_e4m3fn, Round::stochastic>)
+    ->Name("quantize<float8_e4m3fn> stochastic (no scale)");
 
 namespace {
 

@@ -166,6 +166,7 @@ inline void quantize_nvfp4(std::span<const float> x, std::span<float> y,
   float scale[per_chunk];
   for (std::size_t b0 = 0; b0 < nblocks; b0 += per_chunk) {
     const std::size_t nb = nblocks - b0 < per_chunk ? nblocks - b0 : per_chunk;
+    float s[per_chunk];
     for (std::size_t j = 0; j < nb; ++j) {
       const float* xb = xp + (b0 + j) * bs;
       std::uint32_t m = 0;
@@ -175,11 +176,15 @@ inline void quantize_nvfp4(std::span<const float> x, std::span<float> y,
         u &= 0x7FFFFFFFu;
         m = u > m ? u : m;
       }
-      float s = detail::bit_cast<float>(m) * s_enc6;
-      s = s > 448.0f ? 448.0f : s;
-      const float sf = static_cast<float>(float8_ue4m3(s));  // nearest even; NaN stays NaN
-      scale[j] = sf;
-      float enc = 1.0f / (sf * s_dec);
+      const float t = detail::bit_cast<float>(m) * s_enc6;
+      s[j] = t > 448.0f ? 448.0f : t;
+    }
+    // The block scales to E4M3, nearest even (s >= 0 or NaN: E4M3fn's kernel rounds them as
+    // float8_ue4m3 would).
+    detail::quant::quantize_f32<float8_e4m3fn>(s, scale, nb, Round::nearest_even, 0, 0);
+    for (std::size_t j = 0; j < nb; ++j) {
+      const float* xb = xp + (b0 + j) * bs;
+      float enc = 1.0f / (scale[j] * s_dec);
       enc = enc > flt_max ? flt_max : enc;
       float* vb = v + j * bs;
       for (std::size_t i = 0; i < bs; ++i) {
