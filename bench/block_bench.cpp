@@ -123,7 +123,7 @@ BENCHMARK(bm_block<softnum::mxfp4, Round::nearest_even, ScaleRule::ceil>)
 BENCHMARK(bm_block<softnum::mxfp4, Round::stochastic, ScaleRule::floor>)
     ->Name("quantize<mxfp4> stochastic floor");
 BENCHMARK(bm_block<softnum::mxint8, Round::nearest_even, ScaleRule::floor>)
-    ->Name("quantize<mxint8> nearest_even floor (scalar)");
+    ->Name("quantize<mxint8> nearest_even floor");
 BENCHMARK(bm_nvfp4<Round::nearest_even>)->Name("quantize_nvfp4 nearest_even");
 BENCHMARK(bm_nvfp4<Round::stochastic>)->Name("quantize_nvfp4 stochastic");
 BENCHMARK(bm_block_scalar<softnum::mxfp8_e4m3, Round::nearest_even>)

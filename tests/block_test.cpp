@@ -495,14 +495,10 @@ TEMPLATE_TEST_CASE("block: subnormal inputs and scaled values below the float ra
   }
 }
 
-TEMPLATE_TEST_CASE(
-    "block: every pair of neighbouring element values, midpoints and ties, all modes", "[block]",
-    SOFTNUM_MX_TYPES) {
-  using B = TestType;
-  const Grid g = Spec<B>::grid();
-  // x[0] pins amax to the largest element times 2^k, so X = 2^k under both rules; the other 31
-  // values run through the grid (as exact floats: every grid point, midpoint and the floats one
-  // ulp either side, scaled by 2^k).
+/// Blocks whose x[0] pins amax to the largest element times 2^k (so X = 2^k under both rules)
+/// and whose other 31 values run through the grid: every grid point, midpoint and quarter point
+/// and the floats one ulp either side, scaled by 2^k, both signs, for several k.
+std::vector<float> neighbour_blocks(const Grid& g) {
   std::vector<float> values;
   for (std::size_t i = 0; i + 1 < g.pos.size(); ++i) {
     const LD lo = g.pos[i], hi = g.pos[i + 1], mid = (lo + hi) / 2, q1 = lo + (hi - lo) / 4;
@@ -515,20 +511,32 @@ TEMPLATE_TEST_CASE(
   }
   values.push_back(static_cast<float>(g.max) * 1.25f);  // beyond the largest element: saturates
   values.push_back(static_cast<float>(g.neg.back()));
+  std::vector<float> out;
   for (int k : {-127, -3, 0, 5, 100}) {
     for (std::size_t start = 0; start < values.size(); start += 31) {
       for (int sign = 0; sign < 2; ++sign) {
-        float x[32];
-        x[0] = std::ldexp(static_cast<float>(g.max), k);
-        for (int i = 1; i < 32; ++i) {
-          const std::size_t at = start + static_cast<std::size_t>(i - 1);
+        out.push_back(std::ldexp(static_cast<float>(g.max), k));
+        for (std::size_t i = 1; i < 32; ++i) {
+          const std::size_t at = start + i - 1;
           const float v = at < values.size() ? values[at] : 0.0f;
-          x[i] = std::ldexp(sign ? -v : v, k);
-        }
-        for (ScaleRule rule : both_rules) {
-          for (Round mode : all_modes) check_block<B>(g, x, rule, mode, 1234 + start, start * 32);
+          out.push_back(std::ldexp(sign ? -v : v, k));
         }
       }
+    }
+  }
+  return out;
+}
+
+TEMPLATE_TEST_CASE(
+    "block: every pair of neighbouring element values, midpoints and ties, all modes", "[block]",
+    SOFTNUM_MX_TYPES) {
+  using B = TestType;
+  const Grid g = Spec<B>::grid();
+  const std::vector<float> x = neighbour_blocks(g);
+  for (std::size_t b = 0; b < x.size() / 32; ++b) {
+    for (ScaleRule rule : both_rules) {
+      for (Round mode : all_modes)
+        check_block<B>(g, x.data() + 32 * b, rule, mode, 1234 + b, b * 32);
     }
   }
 }
@@ -574,6 +582,8 @@ TEMPLATE_TEST_CASE(
     "block: quantize<B> equals encode/decode block by block, on every instruction set", "[block]",
     SOFTNUM_MX_TYPES) {
   using B = TestType;
+  // Every MX format takes the vectorised path (MXINT8 through its float twin).
+  STATIC_REQUIRE(softnum::detail::block::fast_path_ok<typename B::element_type>::value);
   std::mt19937_64 rng(7);
   std::vector<float> x = random_blocks<B>(rng, 257);
   x[40] = NAN;
@@ -590,6 +600,8 @@ TEMPLATE_TEST_CASE(
     }
     x[32 * b] = std::ldexp(1.5f, b == 13 ? 127 : 100);
   }
+  const std::vector<float> ties = neighbour_blocks(Spec<B>::grid());
+  x.insert(x.end(), ties.begin(), ties.end());
   const int detected = softnum::detail::quant::detected_isa();
   for (int level = detected; level >= 0; --level) {
     softnum::detail::quant::isa_limit() = level;

@@ -15,7 +15,7 @@
 // rounding (the element's half quantum is >= 2^-23, and a stochastic fraction below 2^-126 / 2^-22
 // rounds to 0 of 32 bits), so a product that underflows to zero is replaced by the smallest float
 // subnormal of its sign. The product with 2^k is exact (quantum * 2^-127
-// >= 2^-149). Other elements (MXINT8) run the scalar encode/decode.
+// >= 2^-149). MXINT8 (Fixed<2, 6>) rounds as the float with the same values (kernel_element).
 //
 // quantize_nvfp4: NVIDIA's NVFP4 recipe (TransformerEngine's reference quantizer; FORMATS.md
 // §2.3), in float arithmetic exactly as written there:
@@ -47,16 +47,36 @@ inline float pow2f(int k) noexcept {
 
 inline constexpr std::uint32_t quiet_nan_bits = 0x7FC00000u;
 
-/// Whether quantize<Block<E, ...>> may take the float-kernel path (see the top of this file).
+/// The format whose rounding the float kernel applies to a block's scaled elements: the element
+/// itself with saturation, or for Fixed<I, F> (n * 2^-F, |n| < 2^(I+F-1)) the sign-magnitude
+/// float with the same values: E = 1, M = I + F - 2, bias 3 - I (subnormals n * 2^-F below
+/// 2^(I-2), one binade above), saturating at the same largest magnitude. Its only other value,
+/// -0, is mapped to +0 after rounding; two's complement's -2^(I-1) is never produced by Block
+/// (the symmetric clamp), and directed, odd and stochastic rounding act on the magnitude in both.
+template <class E>
+struct kernel_element {
+  using type = typename element_traits<E>::saturating;
+};
+template <int I, int F, Round R, FixedOverflow O>
+struct kernel_element<Fixed<I, F, R, O>> {
+  using type = Float<1, (I + F >= 3 ? I + F - 2 : 1), Specials::finite, Overflow::saturate,
+                     Round::nearest_even, true, FloatSpec{3 - I}>;
+};
+
+/// Whether quantize<Block<E, ...>> may take the float-kernel path (see the top of this file): the
+/// conditions of quant::float_kernel_ok, which the Fixed twins meet except that their bias is not
+/// the standard one (the kernel reads only emin, M and the largest value; block_test compares this
+/// path with the scalar one bit for bit, MXINT8 included).
 template <class E>
 struct fast_path_ok {
-  static constexpr bool value = false;
-};
-template <FloatFormat E>
-struct fast_path_ok<E> {
-  using S = typename element_traits<E>::saturating;
+  using S = typename kernel_element<E>::type;
+  using C = typename S::codec;
   static constexpr bool value =
-      quant::float_kernel_ok<S>::value && S::codec::emin - S::mantissa_bits >= -22;
+      (element_traits<E>::is_float
+           ? quant::float_kernel_ok<S>::value
+           : element_traits<E>::width >= 3 && C::is_signed && C::has_zero &&
+                 S::mantissa_bits <= 22 && C::emin >= -126 && C::emax <= 127) &&
+      C::emin - S::mantissa_bits >= -22;
 };
 
 }  // namespace detail::block
@@ -99,7 +119,7 @@ namespace detail::block {
 template <class B>
 void quantize_blocks_fast(const float* x, float* y, std::size_t nblocks, ScaleRule rule, Round mode,
                           std::uint64_t seed) noexcept {
-  using S = typename element_traits<typename B::element_type>::saturating;
+  using S = typename kernel_element<typename B::element_type>::type;
   const quant::Specials32 sp = quant::specials32<S>(mode);
   const quant::SpecialsFlat s{sp.zero[0], sp.zero[1], sp.inf[0],      sp.inf[1],
                               sp.nan[0],  sp.nan[1],  sp.overflow[0], sp.overflow[1]};
