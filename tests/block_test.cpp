@@ -313,7 +313,7 @@ std::vector<float> random_blocks(std::mt19937_64& rng, std::size_t nblocks) {
       const int e = std::max(-149, e0 - std::uniform_int_distribution<int>(0, sp)(rng));
       float v = std::ldexp(1.0f + static_cast<float>(mant(rng)) * 0x1p-23f, e);
       if (pick(rng) == 0) v = 0.0f;
-      if (pick(rng) == 1)
+      if (pick(rng) == 1 && v != 0.0f)
         v = std::ldexp(std::round(std::ldexp(v, 3 - std::ilogb(v))), std::ilogb(v) - 3);
       if (rng() & 1) v = -v;
       x[b * static_cast<std::size_t>(n) + static_cast<std::size_t>(i)] =
