@@ -155,6 +155,24 @@ std::vector<S> inputs(bool all, std::uint64_t seed) {
       out.push_back(x);
     }
   }
+  if constexpr (softnum::PositFormat<T>) {
+    // Posits wider than 8 bits have no code list here: random scales over the whole range, the
+    // posit each rounds to, the next posit up, their midpoint and float neighbours of all three
+    // (ties at every fraction width, including the scales with no fraction bit).
+    std::uniform_int_distribution<int> scale(-T::max_scale - 2, T::max_scale + 2);
+    std::uniform_real_distribution<double> frac(1.0, 2.0);
+    for (int i = 0; i < (all ? 40000 : 4000); ++i) {
+      const double v = std::ldexp(frac(rng), scale(rng)) * ((rng() & 1) != 0 ? -1.0 : 1.0);
+      const T p = softnum::convert<T>(v);
+      const T next = T::from_bits(static_cast<typename T::storage_type>(p.bits() + 1u));
+      const double pd = softnum::convert<double>(p), nd = softnum::convert<double>(next);
+      push_near(static_cast<S>(pd));
+      if (nd == nd) {
+        push_near(static_cast<S>(nd));
+        push_near(static_cast<S>((pd + nd) / 2));
+      }
+    }
+  }
   const std::size_t random_count = all ? 200000 : 20000;
   for (std::size_t i = 0; i < random_count; ++i) {
     const U b = static_cast<U>(rng());
@@ -217,6 +235,11 @@ TEST_CASE("quantize: 8-bit formats, every code, midpoint and neighbour, every mo
   check_type<softnum::float8_e5m2fnuz>(true);
   check_type<softnum::posit8>(true);
   check_type<softnum::Fixed<4, 4>>(true);
+  check_type<softnum::posit8_0>(true);
+  check_type<softnum::Posit<8, 1>>(true);
+  check_type<softnum::Posit<8, 3>>(true);
+  check_type<softnum::Fixed<1, 7>>(true);
+  check_type<softnum::Fixed<8, 0>>(true);
   check_type<softnum::with_overflow_t<softnum::float8_e5m2, softnum::Overflow::saturate>>(true);
 }
 
@@ -232,6 +255,8 @@ TEST_CASE("quantize: 16-bit formats, sampled codes, midpoints, neighbours", "[qu
   check_type<softnum::bfloat16>(false);
   check_type<softnum::posit16>(false);
   check_type<softnum::Fixed<8, 8>>(false);
+  check_type<softnum::posit16_1>(false);
+  check_type<softnum::Fixed<1, 15>>(false);
 }
 
 TEST_CASE("quantize: 16-bit formats, every code", "[.exhaustive]") {
@@ -248,31 +273,47 @@ TEST_CASE("quantize: wide formats (binary32, posit32, Float<8,22>, double_double
   check_type<softnum::Float<8, 22>>(false);
   check_type<softnum::posit32>(false);
   check_type<softnum::Fixed<16, 16>>(false);
+  check_type<softnum::Fixed<12, 12>>(false);
+  check_type<softnum::Fixed<1, 23>>(false);
+  check_type<softnum::Fixed<24, 0>>(false);
+  check_type<softnum::Posit<32, 0>>(false);
+  check_type<softnum::Posit<32, 5>>(false);
+  check_type<softnum::Posit<64, 3>>(false);
   check_type<softnum::double_double>(false);
   check_type<float>(false);
 }
 
-TEST_CASE("quantize: results do not depend on the split, and x may alias y", "[quantize]") {
+namespace {
+/// Whole array, random pieces and in place (x aliasing y) give the same bits.
+template <class T>
+void check_split_and_alias() {
   const std::vector<float> x = inputs<softnum::bfloat16, float>(false, 7);
   const std::size_t n = x.size();
   for (Round mode : {Round::nearest_even, Round::stochastic, Round::up}) {
     std::vector<float> whole(n), parts(n), inplace = x;
-    softnum::quantize<softnum::float8_e5m2>(std::span<const float>(x), std::span<float>(whole),
-                                            mode, 99, 1000);
+    softnum::quantize<T>(std::span<const float>(x), std::span<float>(whole), mode, 99, 1000);
     std::mt19937_64 rng(3);
     for (std::size_t i = 0; i < n;) {
       const std::size_t len = std::min<std::size_t>(n - i, 1 + rng() % 37);
-      softnum::quantize<softnum::float8_e5m2>(std::span<const float>(x.data() + i, len),
-                                              std::span<float>(parts.data() + i, len), mode, 99,
-                                              1000 + i);
+      softnum::quantize<T>(std::span<const float>(x.data() + i, len),
+                           std::span<float>(parts.data() + i, len), mode, 99, 1000 + i);
       i += len;
     }
-    softnum::quantize<softnum::float8_e5m2>(std::span<const float>(inplace),
-                                            std::span<float>(inplace), mode, 99, 1000);
-    INFO(mode_name(mode));
+    softnum::quantize<T>(std::span<const float>(inplace), std::span<float>(inplace), mode, 99,
+                         1000);
+    INFO(typeid(T).name() << ' ' << mode_name(mode));
     CHECK(std::memcmp(whole.data(), parts.data(), n * sizeof(float)) == 0);
     CHECK(std::memcmp(whole.data(), inplace.data(), n * sizeof(float)) == 0);
   }
+}
+}  // namespace
+
+TEST_CASE("quantize: results do not depend on the split, and x may alias y", "[quantize]") {
+  check_split_and_alias<softnum::float8_e5m2>();
+  // Posits: the lanes left to the scalar definition are redone in place.
+  check_split_and_alias<softnum::posit8>();
+  check_split_and_alias<softnum::posit16>();
+  check_split_and_alias<softnum::Fixed<8, 8>>();
 }
 
 TEST_CASE("quantize: stochastic words where the element index crosses 2^32", "[quantize]") {

@@ -93,6 +93,22 @@ struct float_kernel_ok<T> {
                                 C::emax <= 127 && C::standard_layout;
 };
 
+/// Posits the posit kernel handles from float: every N and ES (its lanes outside the scales with
+/// a fraction bit go to the definition).
+template <class T>
+inline constexpr bool posit_kernel_ok = PositFormat<T>;
+
+/// Fixed formats the fixed-point kernel handles from float: saturating, at most 24 bits, so that
+/// every value is a float.
+template <class T>
+struct fixed_kernel_ok {
+  static constexpr bool value = false;
+};
+template <int I, int F, Round R>
+struct fixed_kernel_ok<Fixed<I, F, R, FixedOverflow::saturate>> {
+  static constexpr bool value = I + F <= 24;
+};
+
 /// Results that do not depend on the value's digits: what the definition gives for zeros,
 /// infinities, NaNs and overflow, per sign (index 0 positive, 1 negative), as float bits.
 struct Specials32 {
@@ -204,6 +220,20 @@ void quantize_f32(const float* x, float* y, std::size_t n, Round mode, std::uint
     if (level == 1) return avx2::quantize_float<T>(x, y, n, mode, seed, offset);
 #endif
     return generic::quantize_float<T>(x, y, n, mode, seed, offset);
+  } else if constexpr (posit_kernel_ok<T>) {
+#if SOFTNUM_QUANTIZE_X86
+    const int level = isa();
+    if (level == 2) return avx512::quantize_posit<T>(x, y, n, mode, seed, offset);
+    if (level == 1) return avx2::quantize_posit<T>(x, y, n, mode, seed, offset);
+#endif
+    return generic::quantize_posit<T>(x, y, n, mode, seed, offset);
+  } else if constexpr (fixed_kernel_ok<T>::value) {
+#if SOFTNUM_QUANTIZE_X86
+    const int level = isa();
+    if (level == 2) return avx512::quantize_fixed<T>(x, y, n, mode, seed, offset);
+    if (level == 1) return avx2::quantize_fixed<T>(x, y, n, mode, seed, offset);
+#endif
+    return generic::quantize_fixed<T>(x, y, n, mode, seed, offset);
   } else {
     reference<T>(x, y, n, mode, seed, offset);
   }
