@@ -28,11 +28,14 @@
 #include <limits>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include "oracle/oracle.hpp"
 
 namespace {
 
@@ -670,6 +673,90 @@ TEST_CASE("block: encode and decode are constexpr", "[block]") {
     return y[1];
   }();
   STATIC_REQUIRE(y0 == 1.0f);
+}
+
+// ----- block_dot and gemm_block ----------------------------------------------------------------
+
+/// The value of an element code on a reference grid.
+LD grid_value(const Grid& g, unsigned code) {
+  for (std::size_t i = 0; i < g.pos.size(); ++i) {
+    if (g.pos_code[i] == code) return g.pos[i];
+    if (g.neg_code[i] == code) return -g.neg[i];
+  }
+  throw std::logic_error("no such code");
+}
+
+/// The model of gemm/block_gemm.hpp on the oracle's exact arithmetic: products and their sum exact
+/// (cpp_int), the scales applied, one rounding to binary32; then float additions in block order.
+template <class BA, class BB>
+float ref_dot(const Grid& ga, const Grid& gb, const BA& a, const BB& b) {
+  if (a.scale().bits() == 0xFF || b.scale().bits() == 0xFF) return float_of(qnan);
+  oracle::Exact sum{};
+  for (int i = 0; i < BA::block_size; ++i) {
+    const auto x = oracle::from_double(static_cast<double>(grid_value(ga, a.element(i).bits())));
+    const auto y = oracle::from_double(static_cast<double>(grid_value(gb, b.element(i).bits())));
+    const oracle::Exact p = oracle::mul(x, y);
+    sum = i == 0 ? p : oracle::add(sum, p, oracle::Mode::nearest_even);
+  }
+  if (sum.kind == oracle::Exact::finite)
+    sum.exp += (a.scale().bits() - 127) + (b.scale().bits() - 127);
+  const auto r = oracle::round(sum, oracle::Format{8, 23}, oracle::Mode::nearest_even);
+  return float_of(static_cast<std::uint32_t>(r));
+}
+
+template <class BA, class BB>
+void check_gemm(std::mt19937_64& rng, std::size_t m, std::size_t n, std::size_t kb) {
+  const Grid ga = Spec<BA>::grid(), gb = Spec<BB>::grid();
+  const std::vector<float> xa = random_blocks<BA>(rng, m * kb), xb = random_blocks<BB>(rng, n * kb);
+  std::vector<BA> a;
+  std::vector<BB> b;
+  for (std::size_t t = 0; t < m * kb; ++t)
+    a.push_back(BA::encode(xa.data() + 32 * t, ScaleRule::ceil));
+  for (std::size_t t = 0; t < n * kb; ++t)
+    b.push_back(BB::encode(xb.data() + 32 * t, ScaleRule::floor));
+  // Zero blocks, a NaN block, and blocks of negative zeros.
+  a[0] = BA::encode(std::vector<float>(32, -0.0f).data());
+  b[1] = BB::encode(std::vector<float>(32, 0.0f).data());
+  if (m * kb > 3) {
+    std::vector<float> z(xa.begin() + 96, xa.begin() + 128);
+    z[7] = NAN;
+    a[3] = BA::encode(z.data());
+  }
+  std::vector<float> c(m * n);
+  softnum::gemm_block(m, n, kb, a.data(), b.data(), c.data());
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      float acc = ref_dot(ga, gb, a[i * kb], b[j * kb]);
+      for (std::size_t t = 1; t < kb; ++t)
+        acc = acc + ref_dot(ga, gb, a[i * kb + t], b[j * kb + t]);
+      bad += bits_of(acc) != bits_of(c[i * n + j]);
+      if (i == 0 && j < 2)
+        CHECK(bits_of(softnum::block_dot(a[0], b[j * kb])) ==
+              bits_of(ref_dot(ga, gb, a[0], b[j * kb])));
+    }
+  }
+  INFO(Spec<BA>::name << " x " << Spec<BB>::name);
+  CHECK(bad == 0);
+}
+
+TEST_CASE("gemm_block: exact block sums, scales applied exactly, float accumulation over blocks",
+          "[block][gemm]") {
+  std::mt19937_64 rng(5);
+  check_gemm<softnum::mxfp8_e4m3, softnum::mxfp8_e4m3>(rng, 5, 4, 6);
+  check_gemm<softnum::mxfp8_e5m2, softnum::mxfp8_e5m2>(rng, 4, 3, 5);  // the widest exact sums
+  check_gemm<softnum::mxfp8_e4m3, softnum::mxfp8_e5m2>(rng, 3, 3, 4);
+  check_gemm<softnum::mxfp6_e3m2, softnum::mxfp6_e2m3>(rng, 3, 4, 4);
+  check_gemm<softnum::mxfp4, softnum::mxfp4>(rng, 6, 5, 7);
+  check_gemm<softnum::mxint8, softnum::mxint8>(rng, 4, 4, 4);
+  // One block pair: X = 4 with elements 4, and X = 1/4 with elements 6: 32 * 16 * 1.5.
+  float x[32], y[32];
+  for (int i = 0; i < 32; ++i) {
+    x[i] = 16.0f;
+    y[i] = 1.5f;
+  }
+  const auto a = softnum::mxfp4::encode(x), b = softnum::mxfp4::encode(y);
+  CHECK(softnum::block_dot(a, b) == 32.0f * 16.0f * 1.5f);
 }
 
 // ----- NVFP4 --------------------------------------------------------------------------------
