@@ -242,7 +242,7 @@ struct FloatArith {
   static constexpr int E = C::exponent_bits, M = C::mantissa_bits;
   // Other layouts (free bias, unsigned, no zero) take the shortcuts only where they were checked:
   // a signed format with a zero whose values and quanta lie in double's (float's) normal range.
-  static constexpr bool plain = C::is_signed && C::has_zero;
+  static constexpr bool plain = C::is_signed && C::has_zero && !C::p3109;
   static constexpr bool via_double =
       E <= 8 && M <= 23 && (C::standard_layout || (plain && C::emin - M >= -1022 && C::emax <= 1023));
   // Round-to-nearest-even in float lanes (FloatLanes): + / sqrt are innocuous double roundings
@@ -455,6 +455,12 @@ class Float {
   static_assert(X.signedness == Signedness::signed_ || S == Specials::fn || S == Specials::ieee,
                 "softnum::Float: an unsigned format needs a NaN code for negative results: Specials::fn "
                 "(NaN = all ones) or Specials::ieee");
+  static_assert(!X.p3109 || (Sub && X.has_zero && (X.signedness == Signedness::signed_ ? S == Specials::fnuz
+                                                                                       : S == Specials::fn)),
+                "softnum::Float: FloatSpec::p3109 needs subnormals, a zero, and Specials::fnuz (signed) or "
+                "Specials::fn (unsigned) codes; use the P3109<K, P, ...> alias");
+  static_assert(X.p3109 || (X.domain == Domain::finite && X.saturation == Saturation::none),
+                "softnum::Float: FloatSpec::domain and ::saturation apply to P3109 formats only (p3109 = true)");
   static_assert(X.has_zero || (!Sub && (S == Specials::fn || S == Specials::ieee)),
                 "softnum::Float: a format without zero (FloatSpec::has_zero = false) has no subnormals "
                 "(Sub = false) and needs a NaN for zero results: Specials::fn or Specials::ieee");
@@ -469,6 +475,7 @@ class Float {
   static constexpr int digits = M + 1;  // precision p, hidden bit included
   static constexpr int bias = codec::bias;
   static constexpr Specials specials = S;
+  static constexpr FloatSpec spec = X;
   static constexpr Overflow overflow = O;
   static constexpr Round rounding = R;
   static constexpr bool has_subnormals = Sub;
@@ -590,6 +597,40 @@ using float8_e8m0fnu = Float<8, 0, Specials::fn, Overflow::nan, Round::nearest_e
 using float8_ue4m3 = Float<4, 3, Specials::fn, Overflow::nan, Round::nearest_even, true,
                            FloatSpec{FloatSpec::standard_bias, Signedness::unsigned_}>;
 
+// IEEE P3109 formats (Interim Report v4.0, 26 June 2026, §3-§4) --------------------------------
+//   K bits, precision P (P - 1 fraction bits), bias 2^(K-P-1) signed / 2^(K-P) unsigned; exactly
+//   one zero (code 0) and one NaN (2^(K-1), the -0 position, signed; 2^K - 1 unsigned); extended
+//   formats add +inf at 2^(K-1) - 1 (signed; -inf at 2^K - 1) or 2^K - 2 (unsigned). Every
+//   operation is Encode(Saturate(RoundToPrecision(exact))) with the type's Saturation; x / 0 is
+//   NaN, and there is no -0 (a negative result that rounds to zero is 0). A signed finite format
+//   has the codes of ml_dtypes' fnuz types (binary8p4sf = float8_e4m3fnuz), but saturates.
+namespace detail {
+template <int K, int P, Signedness Sg, Domain D, Saturation Sat, Round R>
+struct p3109_format {
+  static_assert(K > 2, "softnum::P3109: the bit width K must be at least 3");
+  static_assert(P >= 1 && (Sg == Signedness::signed_ ? P < K : P <= K),
+                "softnum::P3109: the precision P must satisfy 0 < P < K (signed) or 0 < P <= K (unsigned)");
+  static constexpr int E = Sg == Signedness::signed_ ? K - P : K - P + 1;  // exponent field width
+  static_assert(E <= 15 && K <= 128, "softnum::P3109: at most 15 exponent bits and 128 bits");
+  static constexpr int bias = 1 << (E - 1);  // 2^(K-P-1) signed, 2^(K-P) unsigned
+  using type = Float<E, P - 1, Sg == Signedness::signed_ ? Specials::fnuz : Specials::fn, Overflow::nan, R, true,
+                     FloatSpec{bias, Sg, true, true, D, Sat}>;
+};
+}  // namespace detail
+
+/// P3109 format Binary<K>p<P><s|u><e|f> with a saturation mode and a default rounding mode.
+template <int K, int P, Signedness Sg, Domain D, Saturation Sat = Saturation::none, Round R = Round::nearest_even>
+using P3109 = typename detail::p3109_format<K, P, Sg, D, Sat, R>::type;
+
+using binary8p3se = P3109<8, 3, Signedness::signed_, Domain::extended>;   // max 49152, +-inf
+using binary8p4se = P3109<8, 4, Signedness::signed_, Domain::extended>;   // max 224, +-inf
+using binary8p5se = P3109<8, 5, Signedness::signed_, Domain::extended>;   // max 15, +-inf
+using binary8p3sf = P3109<8, 3, Signedness::signed_, Domain::finite>;     // max 57344
+using binary8p4sf = P3109<8, 4, Signedness::signed_, Domain::finite>;     // max 240
+using binary4p2sf = P3109<4, 2, Signedness::signed_, Domain::finite>;     // max 3
+using binary8p1uf = P3109<8, 1, Signedness::unsigned_, Domain::finite>;   // 0, 2^-127 .. 2^126
+using binary8p4ue = P3109<8, 4, Signedness::unsigned_, Domain::extended>; // max 53248, +inf
+
 namespace detail {
 template <class T, Round R2>
 struct with_round;
@@ -620,6 +661,20 @@ using with_overflow_t = typename detail::with_overflow<T, O2>::type;
 /// The same format with subnormals on or off.
 template <class T, bool Sub2>
 using with_subnormals_t = typename detail::with_subnormals<T, Sub2>::type;
+
+namespace detail {
+template <class T, Saturation Sat2>
+struct with_saturation;
+template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X, Saturation Sat2>
+struct with_saturation<Float<E, M, S, O, R, Sub, X>, Sat2> {
+  static_assert(X.p3109, "softnum::with_saturation_t: saturation modes belong to P3109 formats");
+  using type = Float<E, M, S, O, R, Sub, FloatSpec{X.bias, X.signedness, X.has_zero, X.p3109, X.domain, Sat2}>;
+};
+}  // namespace detail
+
+/// The same P3109 format with another saturation mode, e.g. with_saturation_t<binary8p4se, Saturation::finite>.
+template <class T, Saturation Sat2>
+using with_saturation_t = typename detail::with_saturation<T, Sat2>::type;
 
 // Classification and sign functions (found by ADL) --------------------------------------------
 template <FloatFormat T>
@@ -851,7 +906,7 @@ class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub, X>> {
     softnum::detail::Unpacked u{softnum::detail::Kind::finite, false, -1, 1};
     return T::from_unpacked(u, softnum::Round::nearest_even);  // 0.5
   }
-  static constexpr T infinity() noexcept { return T::from_bits(C::inf_bits(false)); }
+  static constexpr T infinity() noexcept { return T::from_bits(C::inf_code(false)); }
   static constexpr T quiet_NaN() noexcept { return T::from_bits(C::nan_bits(false)); }
   static constexpr T signaling_NaN() noexcept { return quiet_NaN(); }
   static constexpr T denorm_min() noexcept { return Sub ? T::from_bits(st{1}) : min(); }

@@ -11,6 +11,17 @@ namespace softnum {
 
 /// Whether a format has a sign bit (P3109 "signedness").
 enum class Signedness { signed_, unsigned_ };
+/// P3109 domain: extended formats have infinities (the codes just below NaN), finite ones none.
+enum class Domain { finite, extended };
+/// P3109 saturation modes (IEEE P3109 Interim Report v4.0 §4.7.5), applied after rounding:
+///  finite:    every value beyond the finite range, infinities included, becomes the largest
+///             finite value of its sign (0 for negatives in an unsigned format).
+///  propagate: finite values beyond the range saturate; infinities stay where the format has them
+///             (else they saturate).
+///  none:      IEEE-like: overflow gives infinity, except toward_zero / the mode that rounds toward
+///             the range (and odd, when infinity's code is even: unsigned extended formats); a
+///             finite format saturates; a negative number in an unsigned format is NaN.
+enum class Saturation { finite, propagate, none };
 
 /// Layout details of a Float beyond E, M and Specials; the defaults give the IEEE/OCP layouts.
 /// A structural type: it is Float's last non-type template parameter.
@@ -20,11 +31,18 @@ enum class Signedness { signed_, unsigned_ };
 ///              that does not round to zero is NaN; one that does is +0.
 ///  has_zero:   false: there is no zero code, exponent field 0 is a normal binade (OCP E8M0).
 ///              Zero results become NaN, and positive values below 2^(-bias) become 2^(-bias).
+///  p3109:      the IEEE P3109 code layout and projection (the P3109<> alias below sets it): with
+///              Specials::fnuz (signed) or fn (unsigned) codes, `domain` extended adds +-inf at
+///              the codes below NaN (0x7F/0xFF signed, 0xFE unsigned, for 8 bits), results are
+///              saturated per `saturation`, and x / 0 is NaN.
 struct FloatSpec {
   static constexpr int standard_bias = -2147483647 - 1;
   int bias = standard_bias;
   Signedness signedness = Signedness::signed_;
   bool has_zero = true;
+  bool p3109 = false;
+  Domain domain = Domain::finite;
+  Saturation saturation = Saturation::none;
 };
 
 }  // namespace softnum
@@ -91,7 +109,7 @@ struct FloatCodec {
   static constexpr int standard_bias = (1 << (E - 1)) - 1 + (S == Specials::fnuz ? 1 : 0);
   static constexpr int bias = X.bias == FloatSpec::standard_bias ? standard_bias : X.bias;
   /// The IEEE/OCP layouts, for which every fast path was written and is tested.
-  static constexpr bool standard_layout = is_signed && has_zero && bias == standard_bias;
+  static constexpr bool standard_layout = is_signed && has_zero && bias == standard_bias && !X.p3109;
   static constexpr int min_field = has_zero ? 1 : 0;  // exponent field of the smallest normal
   static constexpr int emin = min_field - bias;       // exponent of the smallest normal
   static constexpr int max_field = (1 << E) - 1;
@@ -100,13 +118,19 @@ struct FloatCodec {
   static constexpr storage frac_mask = static_cast<storage>((one << M) - 1);
   static constexpr storage mag_mask =
       static_cast<storage>(E + M >= width_of<storage> ? ~storage{0} : static_cast<storage>((one << (E + M)) - 1));
+  static constexpr bool p3109 = X.p3109;
+  static constexpr bool p3109_extended = X.p3109 && X.domain == Domain::extended;
+  static constexpr Saturation saturation = X.saturation;
+  // P3109 extended: +-inf magnitude code, just below NaN's (signed: NaN is the sign bit alone).
+  static constexpr storage p3109_inf_mag = is_signed ? mag_mask : static_cast<storage>(mag_mask - 1);
   static constexpr storage max_bits =
-      S == Specials::ieee ? static_cast<storage>((static_cast<storage>(max_field - 1) << M) | frac_mask)
+      p3109_extended      ? static_cast<storage>(p3109_inf_mag - 1)
+      : S == Specials::ieee ? static_cast<storage>((static_cast<storage>(max_field - 1) << M) | frac_mask)
       : S == Specials::fn ? static_cast<storage>(mag_mask - 1)
                           : mag_mask;
   static constexpr int emax = static_cast<int>(max_bits >> M) - bias;  // exponent of the largest
   static constexpr int sr_bits = stochastic_bits(M);
-  static constexpr bool has_inf = S == Specials::ieee;
+  static constexpr bool has_inf = S == Specials::ieee || p3109_extended;
   static constexpr bool has_nan = S != Specials::finite;
 
   SOFTNUM_HOST_DEVICE static constexpr storage sign_of(bool negative) noexcept {
@@ -124,7 +148,9 @@ struct FloatCodec {
     }
   }
   SOFTNUM_HOST_DEVICE static constexpr bool is_inf(storage b) noexcept {
-    if constexpr (S == Specials::ieee) {
+    if constexpr (p3109_extended) {
+      return static_cast<storage>(b & mag_mask) == p3109_inf_mag && (is_signed || b == p3109_inf_mag);
+    } else if constexpr (S == Specials::ieee) {
       return static_cast<storage>(b & mag_mask) == static_cast<storage>(static_cast<storage>(max_field) << M);
     } else {
       return false;
@@ -162,7 +188,30 @@ struct FloatCodec {
       return max_signed(negative);
     }
   }
+  /// The code of +-inf (formats with infinities; otherwise what inf_bits gives).
+  SOFTNUM_HOST_DEVICE static constexpr storage inf_code(bool negative) noexcept {
+    if constexpr (p3109_extended) {
+      if (negative && !is_signed) return nan_bits(false);
+      return static_cast<storage>(p3109_inf_mag | sign_of(negative));
+    } else {
+      return inf_bits(negative);
+    }
+  }
+  /// What an exact +-inf result becomes: inf, or per the overflow policy / P3109 saturation.
   SOFTNUM_HOST_DEVICE static constexpr storage inf_bits(bool negative) noexcept {
+    if constexpr (p3109) {
+      // Saturate (P3109 §4.7.5) of +-inf; M_lo is -M_hi, or 0 in an unsigned format.
+      const storage lowest = is_signed ? max_signed(true) : storage{0};
+      if constexpr (saturation == Saturation::finite) {
+        return negative ? lowest : max_bits;
+      } else if constexpr (saturation == Saturation::propagate) {
+        if (negative) return p3109_extended && is_signed ? inf_code(true) : lowest;
+        return p3109_extended ? inf_code(false) : max_bits;
+      } else {
+        if (negative) return !is_signed ? nan_bits(false) : (p3109_extended ? inf_code(true) : lowest);
+        return p3109_extended ? inf_code(false) : max_bits;
+      }
+    }
     if constexpr (!is_signed) {
       if (negative) return nan_bits(false);
     }
@@ -186,7 +235,20 @@ struct FloatCodec {
       return static_cast<storage>(b ^ sign_mask);
     }
   }
+  /// What a finite result beyond the largest finite value becomes (after rounding).
   SOFTNUM_HOST_DEVICE static constexpr storage overflow_bits(bool negative, Round mode) noexcept {
+    if constexpr (p3109) {
+      // Unsigned negatives never get here (encode_finite). SatNone gives inf in an extended
+      // format, except toward_zero and the directed mode toward the range, and odd where
+      // infinity's code is even (unsigned); P3109 §4.7.5.
+      if constexpr (saturation != Saturation::none || !p3109_extended) {
+        return max_signed(negative);
+      } else {
+        const bool keep_finite = mode == Round::toward_zero || mode == (negative ? Round::up : Round::down) ||
+                                 (mode == Round::odd && !is_signed);
+        return keep_finite ? max_signed(negative) : inf_code(negative);
+      }
+    }
     if (rounds_toward_zero(mode, negative)) return max_signed(negative);
     if constexpr (O == Overflow::infinity) {
       return inf_bits(negative);
@@ -224,7 +286,12 @@ struct FloatCodec {
       // Unsigned: a negative value that rounds to zero is +0, any other is NaN.
       if (!negative) return encode_magnitude<U>(false, exp, sig, mode, random);
       if constexpr (!has_zero) return nan_bits(false);
-      return is_zero(encode_magnitude<U>(true, exp, sig, mode, random)) ? zero_bits(false) : nan_bits(false);
+      if (is_zero(encode_magnitude<U>(true, exp, sig, mode, random))) return zero_bits(false);
+      if constexpr (p3109) {  // below M_lo = 0: saturates, except SatNone (P3109 §4.7.5)
+        if constexpr (saturation != Saturation::none) return zero_bits(false);
+        return mode == Round::toward_zero || mode == Round::up ? zero_bits(false) : nan_bits(false);
+      }
+      return nan_bits(false);
     } else {
       return encode_magnitude<U>(negative, exp, sig, mode, random);
     }
@@ -353,9 +420,10 @@ struct FloatCodec {
     const Unpacked x = decode(a), y = decode(b);
     const bool negative = x.sign != y.sign;
     if (x.kind == Kind::nan || y.kind == Kind::nan) return nan_bits(false);
+    if (p3109 && y.kind == Kind::zero) return nan_bits(false);  // x / 0, inf / 0 included (§4.10)
     if (x.kind == Kind::inf) return y.kind == Kind::inf ? nan_bits(false) : inf_bits(negative);
     if (y.kind == Kind::inf) return zero_bits(negative);
-    if (y.kind == Kind::zero) return x.kind == Kind::zero ? nan_bits(false) : inf_bits(negative);
+    if (y.kind == Kind::zero) return x.kind == Kind::zero || p3109 ? nan_bits(false) : inf_bits(negative);
     if (x.kind == Kind::zero) return zero_bits(negative);
     // Long division of significands normalised to 127 bits: 126 quotient bits (>= 125
     // significant) and the remainder as a jammed sticky bit.
