@@ -12,9 +12,12 @@
 // every fp8/fp6/fp4) rounded from float take a branch-free integer kernel
 // (ops/quantize_kernels.inc) compiled once per instruction set (AVX-512, AVX2 + F16C, generic) and
 // chosen at run time; the compiler vectorises it. binary16 nearest-even uses the F16C conversion
-// instructions, which are IEEE conversions and therefore the correctly rounded answer. Every other
-// case runs the scalar definition (Float formats from double via the library's double-based
-// rounding). The tests compare every path with the definition bit for bit
+// instructions, which are IEEE conversions and therefore the correctly rounded answer. Posits
+// (every mode but odd) and saturating Fixed (<= 24 bits from float, <= 53 from double) take
+// kernels of the same kind from float and double: a posit rounds as a float significand on the
+// scales where it keeps a fraction bit, its other lanes (tapered ends, specials) take the
+// definition. Every other case runs the scalar definition (Float formats from double via the
+// library's double-based rounding). The tests compare every path with the definition bit for bit
 // (tests/quantize_test.cpp).
 #pragma once
 
@@ -29,8 +32,9 @@
 #include <cassert>      // assert: size mismatch is a precondition failure
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t, std::uint64_t
+#include <limits>       // std::numeric_limits (the kernels)
 #include <span>         // std::span
-#include <type_traits>  // std::is_same_v
+#include <type_traits>  // std::is_same_v, std::conditional_t
 
 #if !defined(SOFTNUM_QUANTIZE_X86) && !SOFTNUM_DEVICE_PASS && \
     (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
@@ -98,15 +102,15 @@ struct float_kernel_ok<T> {
 template <class T>
 inline constexpr bool posit_kernel_ok = PositFormat<T>;
 
-/// Fixed formats the fixed-point kernel handles from float: saturating, at most 24 bits, so that
-/// every value is a float.
+/// Fixed formats the fixed-point kernel handles: saturating, at most 24 bits from float and 53
+/// from double, so that every value is a float (double).
 template <class T>
 struct fixed_kernel_ok {
-  static constexpr bool value = false;
+  static constexpr bool value = false, value_f64 = false;
 };
 template <int I, int F, Round R>
 struct fixed_kernel_ok<Fixed<I, F, R, FixedOverflow::saturate>> {
-  static constexpr bool value = I + F <= 24;
+  static constexpr bool value = I + F <= 24, value_f64 = I + F <= 53;
 };
 
 /// Results that do not depend on the value's digits: what the definition gives for zeros,
@@ -260,6 +264,20 @@ void quantize_f64(const double* x, double* y, std::size_t n, Round mode, std::ui
         return;
       }
     }
+  } else if constexpr (posit_kernel_ok<T>) {
+#if SOFTNUM_QUANTIZE_X86
+    const int level = isa();
+    if (level == 2) return avx512::quantize_posit<T>(x, y, n, mode, seed, offset);
+    if (level == 1) return avx2::quantize_posit<T>(x, y, n, mode, seed, offset);
+#endif
+    return generic::quantize_posit<T>(x, y, n, mode, seed, offset);
+  } else if constexpr (fixed_kernel_ok<T>::value_f64) {
+#if SOFTNUM_QUANTIZE_X86
+    const int level = isa();
+    if (level == 2) return avx512::quantize_fixed<T>(x, y, n, mode, seed, offset);
+    if (level == 1) return avx2::quantize_fixed<T>(x, y, n, mode, seed, offset);
+#endif
+    return generic::quantize_fixed<T>(x, y, n, mode, seed, offset);
   }
   reference<T>(x, y, n, mode, seed, offset);
 }
