@@ -134,6 +134,7 @@ SOFTNUM_Q(softnum::float8_e5m2, "float8_e5m2")
 SOFTNUM_Q(softnum::float4_e2m1fn, "float4_e2m1fn")
 SOFTNUM_Q(softnum::posit8, "posit8")
 SOFTNUM_Q(softnum::posit16, "posit16")
+SOFTNUM_Q(softnum::posit32, "posit32")
 SOFTNUM_Q(fixed8_8, "Fixed<8,8>")
 #undef SOFTNUM_Q
 
