@@ -137,4 +137,17 @@ SOFTNUM_HOST_DEVICE constexpr u128 narrow_jam(const u256& x, int& shift) noexcep
   return shift_right_jam(x, shift).lo;
 }
 
+/// One step of the digit-by-digit (restoring) square root: brings the next two radicand bits
+/// into rem and appends one bit to root. Keeps rem < 2 root + 1.
+SOFTNUM_HOST_DEVICE constexpr void sqrt_step(u128& root, u128& rem, u128 two_bits) noexcept {
+  rem = (rem << 2) | two_bits;
+  const u128 trial = (root << 2) | 1;
+  if (rem >= trial) {
+    rem -= trial;
+    root = (root << 1) | 1;
+  } else {
+    root <<= 1;
+  }
+}
+
 }  // namespace softnum::detail

@@ -2,10 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <softnum/core/bits.hpp>
-#include <softnum/core/convert.hpp>
-#include <softnum/core/random.hpp>
-#include <softnum/core/round.hpp>
+#include <softnum/core/arithmetic.hpp>  // bits, round, random, convert, the per-call API
 #include <softnum/types/float.hpp>
 
 #include <compare>      // std::strong_ordering
@@ -125,19 +122,11 @@ SOFTNUM_HOST_DEVICE constexpr u128 sqrt_round_odd(u128 n, int extra) noexcept {
     while ((s + 1) * (s + 1) <= m) ++s;
     return static_cast<u128>(s | static_cast<std::uint64_t>(s * s != m));
   }
-  // Digit-by-digit (restoring) square root, two radicand bits per step: rem < 2 root + 1.
+  // Digit-by-digit (restoring) square root, two radicand bits per step.
   u128 root = 0, rem = 0;
   const int pairs = (bit_width(n) + 1) / 2;
   for (int i = pairs - 1; i >= -extra; --i) {
-    const u128 two = i >= 0 ? (n >> (2 * i)) & 3 : 0;
-    rem = (rem << 2) | two;
-    const u128 trial = (root << 2) | 1;
-    if (rem >= trial) {
-      rem -= trial;
-      root = (root << 1) | 1;
-    } else {
-      root <<= 1;
-    }
+    sqrt_step(root, rem, i >= 0 ? (n >> (2 * i)) & 3 : 0);
   }
   return root | static_cast<u128>(rem != 0);
 }
@@ -401,7 +390,7 @@ SOFTNUM_HOST_DEVICE constexpr double pow2_neg(int f) noexcept {
 }  // namespace detail
 
 template <int I, int F, Round R, FixedOverflow O>
-class Fixed {
+class Fixed : public detail::number_operators<Fixed<I, F, R, O>> {
   static_assert(I >= 1, "softnum::Fixed: I (integer bits, counting the sign bit) must be >= 1");
   static_assert(F >= 0, "softnum::Fixed: F (fraction bits) must be >= 0");
   static_assert(I + F <= 64, "softnum::Fixed: I + F (total bits) must be at most 64");
@@ -491,11 +480,6 @@ class Fixed {
   }
   /// -lowest() saturates to max() (or wraps to lowest()).
   SOFTNUM_HOST_DEVICE constexpr Fixed operator-() const noexcept { return make(core::neg(raw_)); }
-  SOFTNUM_HOST_DEVICE constexpr Fixed operator+() const noexcept { return *this; }
-  SOFTNUM_HOST_DEVICE constexpr Fixed& operator+=(Fixed b) noexcept { return *this = *this + b; }
-  SOFTNUM_HOST_DEVICE constexpr Fixed& operator-=(Fixed b) noexcept { return *this = *this - b; }
-  SOFTNUM_HOST_DEVICE constexpr Fixed& operator*=(Fixed b) noexcept { return *this = *this * b; }
-  SOFTNUM_HOST_DEVICE constexpr Fixed& operator/=(Fixed b) noexcept { return *this = *this / b; }
 
   SOFTNUM_HOST_DEVICE friend constexpr bool operator==(Fixed a, Fixed b) noexcept {
     return a.raw_ == b.raw_;
@@ -538,6 +522,17 @@ struct with_round<Fixed<I, F, R, O>, R2> {
 template <int I, int F, Round R, FixedOverflow O>
 struct number_traits<Fixed<I, F, R, O>> {
   static constexpr Round default_round = R;
+  // NumberFormat (core/arithmetic.hpp): the kernels work on the raw integer; add and sub are
+  // exact before the overflow policy, so they take no rounding mode and draw no random word.
+  using kernels = typename Fixed<I, F, R, O>::core;
+  static constexpr bool exact_add = true;
+  static constexpr bool exact_frexp = false;
+  static constexpr int ldexp_limit = 1000;  // beyond it every result is 0, 2^-F or overflow
+  SOFTNUM_HOST_DEVICE static constexpr auto word(Fixed<I, F, R, O> x) noexcept { return x.raw(); }
+  SOFTNUM_HOST_DEVICE static constexpr Fixed<I, F, R, O> from_word(
+      typename Fixed<I, F, R, O>::raw_type w) noexcept {
+    return Fixed<I, F, R, O>::from_raw(w);
+  }
   SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(Fixed<I, F, R, O> x) noexcept {
     return x.unpack();
   }
@@ -558,10 +553,6 @@ SOFTNUM_HOST_DEVICE constexpr bool isinf(T) noexcept {
   return false;
 }
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool isfinite(T) noexcept {
-  return true;
-}
-template <FixedFormat T>
 SOFTNUM_HOST_DEVICE constexpr bool iszero(T x) noexcept {
   return x.raw() == 0;
 }
@@ -573,114 +564,6 @@ SOFTNUM_HOST_DEVICE constexpr bool signbit(T x) noexcept {
 template <FixedFormat T>
 SOFTNUM_HOST_DEVICE constexpr T abs(T x) noexcept {
   return x.raw() < 0 ? -x : x;
-}
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fabs(T x) noexcept {
-  return abs(x);
-}
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fmin(T a, T b) noexcept {
-  return b < a ? b : a;
-}
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fmax(T a, T b) noexcept {
-  return a < b ? b : a;
-}
-
-// Per-call rounding: add<Round::up>(a, b), ..., with an explicit random word or generator for
-// Round::stochastic. add and sub are exact before the overflow policy, so R does not matter; they
-// exist so that generic code can call them for every type.
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, std::uint32_t = 0) noexcept {
-  return a + b;
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, std::uint32_t = 0) noexcept {
-  return a - b;
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T mul(
-    T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_raw(T::core::mul(a.raw(), b.raw(), R, random));
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T div(
-    T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_raw(T::core::div(a.raw(), b.raw(), R, random));
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(
-    T a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_raw(T::core::sqrt(a.raw(), R, random));
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(
-    T a, T b, T c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_raw(T::core::fma(a.raw(), b.raw(), c.raw(), R, random));
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, Philox&) noexcept {
-  return a + b;
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, Philox&) noexcept {
-  return a - b;
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, Philox& gen) noexcept {
-  return mul<R>(a, b, gen());
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, Philox& gen) noexcept {
-  return div<R>(a, b, gen());
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, Philox& gen) noexcept {
-  return sqrt<R>(a, gen());
-}
-template <Round R, FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, Philox& gen) noexcept {
-  return fma<R>(a, b, c, gen());
-}
-
-/// Square root and fused multiply-add in the type's rounding mode.
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a) noexcept {
-  return sqrt<T::rounding>(a);
-}
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c) noexcept {
-  return fma<T::rounding>(a, b, c);
-}
-
-/// x * 2^n, rounded once in the type's mode, then the overflow policy.
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T ldexp(T x, int n) noexcept {
-  detail::Unpacked u = x.unpack();
-  if (u.kind != detail::Kind::finite) return x;
-  // Beyond +-1000 every nonzero result is 0 (or 2^-F for directed modes) or overflows anyway.
-  n = n > 1000 ? 1000 : (n < -1000 ? -1000 : n);
-  u.exp += n;
-  return T::from_unpacked(u, T::rounding, detail::operator_random_c<T::rounding>());
-}
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T scalbn(T x, int n) noexcept {
-  return ldexp(x, n);
-}
-
-/// x = m * 2^e with |m| in [0.5, 1), m rounded in the type's mode (exact when F is at least the
-/// number of significant bits of x; m = 0.5 needs F >= 1). Zero gives e = 0 and 0.
-template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr T frexp(T x, int* e) noexcept {
-  detail::Unpacked u = x.unpack();
-  if (u.kind != detail::Kind::finite) {
-    *e = 0;
-    return x;
-  }
-  const int lead = u.exp + detail::bit_width(u.sig) - 1;
-  *e = lead + 1;
-  u.exp -= lead + 1;
-  return T::from_unpacked(u, T::rounding, detail::operator_random_c<T::rounding>());
 }
 
 // Exact results in a wider format (ROUNDING.md §4), for chains that round once at the end:
@@ -753,12 +636,7 @@ class std::numeric_limits<softnum::Fixed<I, F, R, O>> {
   static constexpr bool has_signaling_NaN = false;
   static constexpr std::float_denorm_style has_denorm = std::denorm_absent;
   static constexpr bool has_denorm_loss = false;
-  static constexpr std::float_round_style round_style =
-      R == softnum::Round::nearest_even  ? std::round_to_nearest
-      : R == softnum::Round::toward_zero ? std::round_toward_zero
-      : R == softnum::Round::up          ? std::round_toward_infinity
-      : R == softnum::Round::down        ? std::round_toward_neg_infinity
-                                         : std::round_indeterminate;
+  static constexpr std::float_round_style round_style = softnum::detail::round_style_of(R);
   static constexpr bool is_iec559 = false;
   static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = O == softnum::FixedOverflow::wrap;

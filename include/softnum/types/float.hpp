@@ -3,10 +3,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <softnum/core/bits.hpp>
-#include <softnum/core/convert.hpp>
-#include <softnum/core/random.hpp>
-#include <softnum/core/round.hpp>
+#include <softnum/core/arithmetic.hpp>  // bits, round, random, convert, the per-call API
 #include <softnum/types/float_codec.hpp>
 
 #include <cmath>        // std::fma, std::sqrt for the hardware paths
@@ -438,7 +435,7 @@ struct FloatArith {
 namespace softnum {
 
 template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X>
-class Float {
+class Float : public detail::number_operators<Float<E, M, S, O, R, Sub, X>> {
   static_assert(E >= 1 && E <= 15, "softnum::Float: E (exponent bits) must be in [1, 15]");
   static_assert(M >= 0 && M <= 112, "softnum::Float: M (fraction bits) must be in [0, 112]");
   static_assert(1 + E + M <= 128, "softnum::Float: 1 + E + M must be at most 128 bits");
@@ -539,11 +536,6 @@ class Float {
     return from_bits(arith::div(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
   }
   SOFTNUM_HOST_DEVICE constexpr Float operator-() const noexcept { return from_bits(codec::negate(bits_)); }
-  SOFTNUM_HOST_DEVICE constexpr Float operator+() const noexcept { return *this; }
-  SOFTNUM_HOST_DEVICE constexpr Float& operator+=(Float b) noexcept { return *this = *this + b; }
-  SOFTNUM_HOST_DEVICE constexpr Float& operator-=(Float b) noexcept { return *this = *this - b; }
-  SOFTNUM_HOST_DEVICE constexpr Float& operator*=(Float b) noexcept { return *this = *this * b; }
-  SOFTNUM_HOST_DEVICE constexpr Float& operator/=(Float b) noexcept { return *this = *this / b; }
 
   // IEEE comparisons: NaN is unordered, -0 == +0.
   SOFTNUM_HOST_DEVICE friend constexpr bool operator==(Float a, Float b) noexcept {
@@ -682,8 +674,6 @@ SOFTNUM_HOST_DEVICE constexpr bool isnan(T x) noexcept { return T::codec::is_nan
 template <FloatFormat T>
 SOFTNUM_HOST_DEVICE constexpr bool isinf(T x) noexcept { return T::codec::is_inf(x.bits()); }
 template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool isfinite(T x) noexcept { return !isnan(x) && !isinf(x); }
-template <FloatFormat T>
 SOFTNUM_HOST_DEVICE constexpr bool iszero(T x) noexcept { return T::codec::is_zero(x.bits()); }
 template <FloatFormat T>
 SOFTNUM_HOST_DEVICE constexpr bool signbit(T x) noexcept { return (x.bits() & T::codec::sign_mask) != 0; }
@@ -697,84 +687,10 @@ SOFTNUM_HOST_DEVICE constexpr T abs(T x) noexcept {
   return T::from_bits(static_cast<typename T::storage_type>(x.bits() & T::codec::mag_mask));
 }
 template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fabs(T x) noexcept { return abs(x); }
-template <FloatFormat T>
 SOFTNUM_HOST_DEVICE constexpr T copysign(T x, T y) noexcept {
   if (isnan(x) && T::specials == Specials::fnuz) return x;
   const T m = abs(x);
   return signbit(y) && !(T::specials == Specials::fnuz && iszero(m)) ? -m : m;
-}
-
-// Per-call rounding: add<Round::up>(a, b), ..., with an explicit random word or generator for
-// Round::stochastic.
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_bits(T::arith::add(a.bits(), b.bits(), R, random));
-}
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_bits(T::arith::sub(a.bits(), b.bits(), R, random));
-}
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_bits(T::arith::mul(a.bits(), b.bits(), R, random));
-}
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_bits(T::arith::div(a.bits(), b.bits(), R, random));
-}
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_bits(T::arith::sqrt(a.bits(), R, random));
-}
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return T::from_bits(T::arith::fma(a.bits(), b.bits(), c.bits(), R, random));
-}
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, Philox& gen) noexcept { return add<R>(a, b, gen()); }
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, Philox& gen) noexcept { return sub<R>(a, b, gen()); }
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, Philox& gen) noexcept { return mul<R>(a, b, gen()); }
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, Philox& gen) noexcept { return div<R>(a, b, gen()); }
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, Philox& gen) noexcept { return sqrt<R>(a, gen()); }
-template <Round R, FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, Philox& gen) noexcept { return fma<R>(a, b, c, gen()); }
-
-/// Square root and fused multiply-add in the type's rounding mode.
-template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T sqrt(T a) noexcept { return sqrt<T::rounding>(a); }
-template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c) noexcept { return fma<T::rounding>(a, b, c); }
-
-/// x * 2^n, rounded once in the type's mode.
-template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T ldexp(T x, int n) noexcept {
-  detail::Unpacked u = x.unpack();
-  if (u.kind != detail::Kind::finite) return x;
-  // Clamp so that the exponent cannot wrap; beyond +-40000 the result is 0 or overflow anyway.
-  n = n > 40000 ? 40000 : (n < -40000 ? -40000 : n);
-  u.exp += n;
-  return T::from_unpacked(u, T::rounding, detail::operator_random_c<T::rounding>());
-}
-template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T scalbn(T x, int n) noexcept { return ldexp(x, n); }
-
-/// x = m * 2^e with |m| in [0.5, 1); m carries x's sign. Zero, inf and NaN give e = 0 and x.
-template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T frexp(T x, int* e) noexcept {
-  detail::Unpacked u = x.unpack();
-  if (u.kind != detail::Kind::finite) {
-    *e = 0;
-    return x;
-  }
-  const int lead = u.exp + detail::bit_width(u.sig) - 1;
-  *e = lead + 1;
-  u.exp -= lead + 1;
-  return T::from_unpacked(u, Round::nearest_even);  // exact: 0.5 <= |m| < 1 is representable
 }
 
 /// The next representable value after x in the direction of y (IEEE nextUp/nextDown). Past the
@@ -803,15 +719,19 @@ SOFTNUM_HOST_DEVICE constexpr T nextafter(T x, T y) noexcept {
   return T::from_bits(static_cast<st>(next | C::sign_of(signbit(x))));
 }
 
-template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fmin(T a, T b) noexcept { return isnan(a) ? b : (isnan(b) ? a : (b < a ? b : a)); }
-template <FloatFormat T>
-SOFTNUM_HOST_DEVICE constexpr T fmax(T a, T b) noexcept { return isnan(a) ? b : (isnan(b) ? a : (a < b ? b : a)); }
-
 namespace detail {
 template <FloatFormat T>
 struct number_traits<T> {
   static constexpr Round default_round = T::rounding;
+  // NumberFormat (core/arithmetic.hpp): the kernels work on the bits.
+  using kernels = typename T::arith;
+  static constexpr bool exact_add = false;
+  static constexpr bool exact_frexp = true;  // 0.5 <= |m| < 1 is representable
+  static constexpr int ldexp_limit = 40000;  // beyond it the result is 0 or overflow anyway
+  SOFTNUM_HOST_DEVICE static constexpr auto word(T x) noexcept { return x.bits(); }
+  SOFTNUM_HOST_DEVICE static constexpr T from_word(typename T::storage_type w) noexcept {
+    return T::from_bits(w);
+  }
   SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(T x) noexcept { return x.unpack(); }
   SOFTNUM_HOST_DEVICE static constexpr T pack(const Unpacked& u, Round mode, std::uint32_t r) noexcept {
     return T::from_unpacked(u, mode, r);
@@ -865,12 +785,7 @@ class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub, X>> {
   static constexpr bool has_signaling_NaN = false;
   static constexpr std::float_denorm_style has_denorm = Sub ? std::denorm_present : std::denorm_absent;
   static constexpr bool has_denorm_loss = false;
-  static constexpr std::float_round_style round_style =
-      R == softnum::Round::nearest_even ? std::round_to_nearest
-      : R == softnum::Round::toward_zero ? std::round_toward_zero
-      : R == softnum::Round::up          ? std::round_toward_infinity
-      : R == softnum::Round::down        ? std::round_toward_neg_infinity
-                                         : std::round_indeterminate;
+  static constexpr std::float_round_style round_style = softnum::detail::round_style_of(R);
   static constexpr bool is_iec559 = S == softnum::Specials::ieee && Sub && O == softnum::Overflow::infinity &&
                                     R == softnum::Round::nearest_even;
   static constexpr bool is_bounded = true;

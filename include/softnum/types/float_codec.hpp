@@ -457,15 +457,7 @@ struct FloatCodec {
     u128 root = 0, rem = 0;
     for (int i = 124; i >= 0; --i) {
       const int pos = 2 * i;
-      const u128 two = pos >= 128 ? (rad.hi >> (pos - 128)) & 3 : (rad.lo >> pos) & 3;
-      rem = (rem << 2) | two;
-      const u128 trial = (root << 2) | 1;
-      if (rem >= trial) {
-        rem -= trial;
-        root = (root << 1) | 1;
-      } else {
-        root <<= 1;
-      }
+      sqrt_step(root, rem, pos >= 128 ? (rad.hi >> (pos - 128)) & 3 : (rad.lo >> pos) & 3);
     }
     root |= static_cast<u128>(rem != 0);
     return encode_finite<u128>(false, (x.exp - s) / 2, root, mode, random);

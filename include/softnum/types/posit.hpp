@@ -53,10 +53,7 @@
 #pragma once
 
 #include <softnum/config.hpp>
-#include <softnum/core/bits.hpp>
-#include <softnum/core/convert.hpp>
-#include <softnum/core/random.hpp>
-#include <softnum/core/round.hpp>
+#include <softnum/core/arithmetic.hpp>  // bits, round, random, convert, the per-call API
 #include <softnum/types/float.hpp>
 #include <softnum/types/float_codec.hpp>
 
@@ -539,7 +536,7 @@ struct PositArith {
 /// A posit (see the format card at the top of this header). Trivially copyable, one storage
 /// member; the default value is 0.
 template <int N, int ES>
-class Posit {
+class Posit : public detail::number_operators<Posit<N, ES>> {
   static_assert(N >= 2 && N <= 64, "softnum::Posit: N (total bits) must be in [2, 64]");
   static_assert(ES >= 0 && ES <= 5, "softnum::Posit: ES (exponent bits) must be in [0, 5]");
 
@@ -637,11 +634,6 @@ class Posit {
   SOFTNUM_HOST_DEVICE constexpr Posit operator-() const noexcept {
     return make(codec::negate(bits_));
   }
-  SOFTNUM_HOST_DEVICE constexpr Posit operator+() const noexcept { return *this; }
-  SOFTNUM_HOST_DEVICE constexpr Posit& operator+=(Posit b) noexcept { return *this = *this + b; }
-  SOFTNUM_HOST_DEVICE constexpr Posit& operator-=(Posit b) noexcept { return *this = *this - b; }
-  SOFTNUM_HOST_DEVICE constexpr Posit& operator*=(Posit b) noexcept { return *this = *this * b; }
-  SOFTNUM_HOST_DEVICE constexpr Posit& operator/=(Posit b) noexcept { return *this = *this / b; }
 
   // Posit order: the signed integers of the patterns. NaR is below every real and equals itself.
   SOFTNUM_HOST_DEVICE friend constexpr bool operator==(Posit a, Posit b) noexcept {
@@ -698,10 +690,6 @@ SOFTNUM_HOST_DEVICE constexpr bool isinf(P) noexcept {
   return false;
 }
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool isfinite(P x) noexcept {
-  return !isnar(x);
-}
-template <PositFormat P>
 SOFTNUM_HOST_DEVICE constexpr bool iszero(P x) noexcept {
   return x.bits() == 0;
 }
@@ -719,113 +707,9 @@ SOFTNUM_HOST_DEVICE constexpr P abs(P x) noexcept {
   return signbit(x) ? -x : x;
 }  // abs(NaR) = NaR
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fabs(P x) noexcept {
-  return abs(x);
-}
-template <PositFormat P>
 SOFTNUM_HOST_DEVICE constexpr P copysign(P x, P y) noexcept {
   if (isnar(x)) return x;
   return signbit(y) && !isnar(y) ? -abs(x) : abs(x);
-}
-
-// Per-call rounding: add<Round::toward_zero>(a, b), ..., on the bit string (see the format
-// card). Round::nearest_even is the standard's rounding and the operators' one.
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P add(
-    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(
-      static_cast<typename P::storage_type>(P::arith::add(a.bits(), b.bits(), R, random)));
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sub(
-    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return add<R>(a, -b, random);
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P mul(
-    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(
-      static_cast<typename P::storage_type>(P::arith::mul(a.bits(), b.bits(), R, random)));
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P div(
-    P a, P b, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(
-      static_cast<typename P::storage_type>(P::arith::div(a.bits(), b.bits(), R, random)));
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sqrt(
-    P a, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(static_cast<typename P::storage_type>(P::arith::sqrt(a.bits(), R, random)));
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fma(
-    P a, P b, P c, std::uint32_t random = detail::operator_random_c<R>()) noexcept {
-  return P::from_bits(static_cast<typename P::storage_type>(
-      P::arith::fma(a.bits(), b.bits(), c.bits(), R, random)));
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P add(P a, P b, Philox& gen) noexcept {
-  return add<R>(a, b, gen());
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sub(P a, P b, Philox& gen) noexcept {
-  return sub<R>(a, b, gen());
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P mul(P a, P b, Philox& gen) noexcept {
-  return mul<R>(a, b, gen());
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P div(P a, P b, Philox& gen) noexcept {
-  return div<R>(a, b, gen());
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sqrt(P a, Philox& gen) noexcept {
-  return sqrt<R>(a, gen());
-}
-template <Round R, PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fma(P a, P b, P c, Philox& gen) noexcept {
-  return fma<R>(a, b, c, gen());
-}
-
-/// Correctly rounded square root (NaR for negative arguments) and fused multiply-add a*b + c.
-template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P sqrt(P a) noexcept {
-  return sqrt<Round::nearest_even>(a, 0u);
-}
-template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fma(P a, P b, P c) noexcept {
-  return fma<Round::nearest_even>(a, b, c, 0u);
-}
-
-/// x * 2^n, rounded once (saturating; never 0 for x != 0).
-template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P ldexp(P x, int n) noexcept {
-  detail::Unpacked u = x.unpack();
-  if (u.kind != detail::Kind::finite) return x;
-  n = n > 40000 ? 40000 : (n < -40000 ? -40000 : n);  // far beyond any posit range; no overflow
-  u.exp += n;
-  return P::from_unpacked(u, Round::nearest_even);
-}
-template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P scalbn(P x, int n) noexcept {
-  return ldexp(x, n);
-}
-
-/// x = m * 2^e with |m| in [0.5, 1), m rounded to the posit grid near 1 (exact whenever m has at
-/// most N-3-ES fraction bits, always for x's own fraction). 0 and NaR give e = 0 and x.
-template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P frexp(P x, int* e) noexcept {
-  detail::Unpacked u = x.unpack();
-  if (u.kind != detail::Kind::finite) {
-    *e = 0;
-    return x;
-  }
-  const int lead = u.exp + detail::bit_width(u.sig) - 1;
-  *e = lead + 1;
-  u.exp -= lead + 1;
-  return P::from_unpacked(u, Round::nearest_even);
 }
 
 /// The adjacent posit toward y: the next pattern up or down (NaR if either is NaR).
@@ -836,16 +720,6 @@ SOFTNUM_HOST_DEVICE constexpr P nextafter(P x, P y) noexcept {
   if (x == y) return y;
   const std::uint64_t b = x.bits();
   return P::from_bits(static_cast<typename P::storage_type>((x < y ? b + 1 : b - 1) & C::mask));
-}
-
-/// Minimum and maximum; NaR is treated as missing data, like NaN in std::fmin.
-template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fmin(P a, P b) noexcept {
-  return isnar(a) ? b : (isnar(b) ? a : (b < a ? b : a));
-}
-template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr P fmax(P a, P b) noexcept {
-  return isnar(a) ? b : (isnar(b) ? a : (a < b ? b : a));
 }
 
 // Quire ----------------------------------------------------------------------------------------
@@ -1044,6 +918,15 @@ namespace detail {
 template <int N, int ES>
 struct number_traits<Posit<N, ES>> {
   static constexpr Round default_round = Round::nearest_even;
+  // NumberFormat (core/arithmetic.hpp): the kernels work on the bit string.
+  using kernels = typename Posit<N, ES>::arith;
+  static constexpr bool exact_add = false;
+  static constexpr bool exact_frexp = false;
+  static constexpr int ldexp_limit = 40000;  // far beyond any posit range; no overflow
+  SOFTNUM_HOST_DEVICE static constexpr auto word(Posit<N, ES> x) noexcept { return x.bits(); }
+  SOFTNUM_HOST_DEVICE static constexpr Posit<N, ES> from_word(std::uint64_t w) noexcept {
+    return Posit<N, ES>::from_bits(static_cast<typename Posit<N, ES>::storage_type>(w));
+  }
   SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(Posit<N, ES> x) noexcept {
     return x.unpack();
   }
