@@ -208,6 +208,19 @@ struct uint128 {
       return a.lo < b.lo ? std::strong_ordering::less : std::strong_ordering::greater;
     return std::strong_ordering::equal;
   }
+  // Spelled out as well: comparing a std::strong_ordering with 0 is host-only code for nvcc.
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator<(uint128 a, uint128 b) noexcept {
+    return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator>(uint128 a, uint128 b) noexcept {
+    return b < a;
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator<=(uint128 a, uint128 b) noexcept {
+    return !(b < a);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator>=(uint128 a, uint128 b) noexcept {
+    return !(a < b);
+  }
 
   /// Number of significant bits (0 for 0).
   SOFTNUM_HOST_DEVICE constexpr int width() const noexcept {
@@ -322,6 +335,16 @@ struct int128 {
       return a.negative() ? std::strong_ordering::less : std::strong_ordering::greater;
     }
     return a.u <=> b.u;  // same sign: two's complement orders like unsigned
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator<(int128 a, int128 b) noexcept {
+    return a.negative() != b.negative() ? a.negative() : a.u < b.u;
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator>(int128 a, int128 b) noexcept { return b < a; }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator<=(int128 a, int128 b) noexcept {
+    return !(b < a);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr bool operator>=(int128 a, int128 b) noexcept {
+    return !(a < b);
   }
 
 #define SOFTNUM_I128_ASSIGN(op)                                             \
