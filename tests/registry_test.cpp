@@ -41,13 +41,17 @@ std::pair<double, double> expected_specials(int bits) {
   } else if constexpr (softnum::FixedFormat<T>) {
     return {0.0, 0.0};
   } else {
+    // Unsigned formats have one code per kind where signed ones have two; P3109 extended formats
+    // hold +-inf (+inf only, unsigned) beside their one NaN.
+    const double sides = T::spec.signedness == softnum::Signedness::signed_ ? 2 : 1;
+    const double p3109_inf = T::spec.p3109 && T::spec.domain == softnum::Domain::extended ? sides : 0;
     switch (T::specials) {
       case softnum::Specials::ieee:
-        return {(std::ldexp(2.0, T::mantissa_bits) - 2) / codes, 2 / codes};
+        return {sides * (std::ldexp(1.0, T::mantissa_bits) - 1) / codes, sides / codes};
       case softnum::Specials::fn:
-        return {2 / codes, 0.0};
+        return {sides / codes, p3109_inf / codes};
       case softnum::Specials::fnuz:
-        return {1 / codes, 0.0};
+        return {1 / codes, p3109_inf / codes};
       default:
         return {0.0, 0.0};  // finite
     }
@@ -60,6 +64,14 @@ int expected_bias() {
     return 127;
   } else if constexpr (std::is_same_v<T, double>) {
     return 1023;
+  } else if constexpr (T::spec.p3109) {
+    // IEEE P3109: 2^(K-P-1) signed, 2^(K-P) unsigned.
+    constexpr int K = T::spec.signedness == softnum::Signedness::signed_ ? 1 + T::exponent_bits + T::mantissa_bits
+                                                                          : T::exponent_bits + T::mantissa_bits;
+    constexpr int P = T::mantissa_bits + 1;
+    return T::spec.signedness == softnum::Signedness::signed_ ? 1 << (K - P - 1) : 1 << (K - P);
+  } else if constexpr (T::spec.bias != softnum::FloatSpec::standard_bias) {
+    return T::spec.bias;  // a free bias
   } else {
     const int half = 1 << (T::exponent_bits - 1);
     return T::specials == softnum::Specials::fnuz ? half : half - 1;
@@ -99,7 +111,8 @@ TEST_CASE("registry: every card matches numeric_limits and the encoding", "[regi
           CHECK(e.bits == T::integer_bits + T::fraction_bits);
         } else {
           CHECK(e.family == softnum::FormatFamily::floating);
-          CHECK(e.bits == 1 + T::exponent_bits + T::mantissa_bits);
+          CHECK(e.bits == (T::spec.signedness == softnum::Signedness::signed_ ? 1 : 0) + T::exponent_bits +
+                              T::mantissa_bits);
         }
         const auto [nan, inf] = expected_specials<T>(e.bits);
         CHECK(e.nan_fraction == nan);
@@ -177,7 +190,9 @@ TEST_CASE("registry: names", "[registry]") {
   for (const char* name :
        {"float32", "float64", "binary16", "bfloat16", "binary32", "binary64", "float8_e4m3fn",
         "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float6_e2m3fn", "float6_e3m2fn",
-        "float4_e2m1fn", "float8_e4m3", "posit8", "posit16", "posit32", "posit16_1", "fixed8_8"}) {
+        "float4_e2m1fn", "float8_e4m3", "float8_e8m0fnu", "float8_ue4m3", "float8_e4m3b11fnuz", "float8_e3m4",
+        "binary8p3se", "binary8p4se", "binary8p5se", "binary8p3sf", "binary8p4sf", "binary4p2sf", "binary8p1uf",
+        "binary8p4ue", "posit8", "posit16", "posit32", "posit16_1", "fixed8_8"}) {
     INFO(name);
     const FormatEntry* e = softnum::find_format(name);
     REQUIRE(e != nullptr);

@@ -150,7 +150,7 @@ constexpr int bits() {
   } else if constexpr (FixedFormat<C>) {
     return C::width;
   } else {
-    return 1 + C::exponent_bits + C::mantissa_bits;
+    return C::codec::width;  // 1 + E + M, or E + M for unsigned formats
   }
 }
 
@@ -312,6 +312,26 @@ void for_each_standard_float_format(Visit&& visit) {
   visit(format_tag<float6_e2m3fn>{}, "float6_e2m3fn", "Float<2, 3, Specials::finite>", "OCP MX");
   visit(format_tag<float6_e3m2fn>{}, "float6_e3m2fn", "Float<3, 2, Specials::finite>", "OCP MX");
   visit(format_tag<float4_e2m1fn>{}, "float4_e2m1fn", "Float<2, 1, Specials::finite>", "OCP MX");
+  visit(format_tag<float8_e8m0fnu>{}, "float8_e8m0fnu",
+        "Float<8, 0, Specials::fn, Overflow::nan, Round::nearest_even, false, FloatSpec{127, "
+        "Signedness::unsigned_, false}>",
+        "OCP MX scale (E8M0), unsigned, no zero");
+  visit(format_tag<float8_ue4m3>{}, "float8_ue4m3",
+        "Float<4, 3, Specials::fn, Overflow::nan, Round::nearest_even, true, FloatSpec{FloatSpec::standard_bias, "
+        "Signedness::unsigned_}>",
+        "unsigned E4M3, NVFP4 block scale");
+  visit(format_tag<float8_e4m3b11fnuz>{}, "float8_e4m3b11fnuz",
+        "Float<4, 3, Specials::fnuz, Overflow::nan, Round::nearest_even, true, FloatSpec{11}>", "bias 11");
+  visit(format_tag<float8_e3m4>{}, "float8_e3m4", "Float<3, 4>", "IEEE-style");
+  visit(format_tag<binary8p3se>{}, "binary8p3se", "P3109<8, 3, Signedness::signed_, Domain::extended>", "P3109");
+  visit(format_tag<binary8p4se>{}, "binary8p4se", "P3109<8, 4, Signedness::signed_, Domain::extended>", "P3109");
+  visit(format_tag<binary8p5se>{}, "binary8p5se", "P3109<8, 5, Signedness::signed_, Domain::extended>", "P3109");
+  visit(format_tag<binary8p3sf>{}, "binary8p3sf", "P3109<8, 3, Signedness::signed_, Domain::finite>", "P3109");
+  visit(format_tag<binary8p4sf>{}, "binary8p4sf", "P3109<8, 4, Signedness::signed_, Domain::finite>", "P3109");
+  visit(format_tag<binary4p2sf>{}, "binary4p2sf", "P3109<4, 2, Signedness::signed_, Domain::finite>", "P3109");
+  visit(format_tag<binary8p1uf>{}, "binary8p1uf", "P3109<8, 1, Signedness::unsigned_, Domain::finite>",
+        "P3109 scale");
+  visit(format_tag<binary8p4ue>{}, "binary8p4ue", "P3109<8, 4, Signedness::unsigned_, Domain::extended>", "P3109");
 }
 
 /// Posits (posit64 is left out: its values are not all exact in double, so it has no hooks).
