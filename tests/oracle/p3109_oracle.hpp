@@ -14,6 +14,9 @@ namespace oracle::p3109 {
 
 enum class Domain { finite, extended };
 enum class Saturation { finite, propagate, none };
+/// §4.7.4 stochastic rounding, N random bits R, nu the discarded fraction: round up iff
+/// A: floor(nu 2^N) + R >= 2^N;  B: floor(nu 2^(N+1)) + 2R + 1 >= 2^(N+1);  C: RNITE(nu 2^N) + R >= 2^N.
+enum class SRVariant { A, B, C };
 
 struct Format {
   int K, P;
@@ -90,7 +93,7 @@ inline long encode(const Exact& v, const Format& f) {
 /// no upper exponent bound. Ties to even: the even code, i.e. the even last significand bit, or,
 /// for P = 1, the even exponent field. Stochastic: variant C with sr_bits random bits.
 inline Exact round_to_precision(const Exact& x, const Format& f, Mode mode, std::uint32_t random,
-                                int sr_bits) {
+                                int sr_bits, SRVariant variant = SRVariant::C) {
   if (x.kind != Exact::finite) return x;
   const long emin = 1 - f.bias();
   const long e = detail::msb(x.sig) + x.exp;
@@ -139,6 +142,14 @@ inline Exact round_to_precision(const Exact& x, const Format& f, Mode mode, std:
       break;
     case Mode::stochastic: {
       if (!inexact) break;
+      if (variant != SRVariant::C) {
+        // floor(nu * 2^kk) = floor(r * 2^kk / 2^sh); the sticky part lies below 2^-sh and never carries.
+        const long kk = variant == SRVariant::A ? sr_bits : sr_bits + 1;
+        const Int t = sh <= kk ? Int(r << (kk - sh)) : Int(r >> (sh - kk));
+        const Int R = Int(sr_bits == 32 ? random : (random >> (32 - sr_bits)));
+        up = variant == SRVariant::A ? t + R >= (Int(1) << sr_bits) : t + 2 * R + 1 >= (Int(1) << (sr_bits + 1));
+        break;
+      }
       // C: RNITE(nu * 2^N) + R >= 2^N, nu = the discarded fraction of the quantum.
       const long k = sr_bits;
       Int F;
@@ -205,10 +216,10 @@ inline long saturate_encode(const Exact& x, const Format& f, Mode mode, Saturati
   return f.nan();
 }
 
-inline long project(const Exact& x, const Format& f, Mode mode, Saturation sat,
-                    std::uint32_t random = 0, int sr_bits = 32) {
+inline long project(const Exact& x, const Format& f, Mode mode, Saturation sat, std::uint32_t random = 0,
+                    int sr_bits = 32, SRVariant variant = SRVariant::C) {
   check(f);
-  return saturate_encode(round_to_precision(x, f, mode, random, sr_bits), f, mode, sat);
+  return saturate_encode(round_to_precision(x, f, mode, random, sr_bits, variant), f, mode, sat);
 }
 
 /// §4.10: division by zero is NaN (there is no signed zero); otherwise the exact quotient.

@@ -24,6 +24,21 @@ namespace softnum {
 ///       using k = min(32, 120 - M) random bits (see `detail::round_shift`).
 enum class Round { nearest_even, nearest_away, toward_zero, up, down, odd, stochastic };
 
+/// The stochastic rounding variants of IEEE P3109 (Interim Report v4.0 §4.7.4). With nu the
+/// discarded fraction of an ulp and R the top N bits of the random word, the magnitude rounds up
+/// iff
+///  A: floor(nu * 2^N) + R >= 2^N                  (GF StochasticFastest; TE's SR with N = 8)
+///  B: floor(nu * 2^(N+1)) + 2R + 1 >= 2^(N+1)     (GF StochasticFast)
+///  C: RNE(nu * 2^N) + R >= 2^N                    (Round::stochastic, with N = min(32, 120 - M))
+enum class SRVariant { A, B, C };
+
+/// A stochastic rounding chosen per call: the variant and the number N of random bits (1..32).
+/// E.g. add<Stochastic{SRVariant::A, 8}>(a, b, random_word).
+struct Stochastic {
+  SRVariant variant = SRVariant::C;
+  int bits = 32;
+};
+
 /// Which codes of a Float are special.
 ///  ieee:   the top exponent code holds +-inf (fraction 0) and NaN (fraction != 0).
 ///  fn:     no infinities; NaN is the all-ones code (both signs), as OCP E4M3 (max 448).
@@ -78,7 +93,8 @@ SOFTNUM_HOST_DEVICE constexpr bool rounds_toward_zero(Round mode, bool negative)
 /// guarantees the result fits) or exceed the width of U.
 template <class U>
 SOFTNUM_HOST_DEVICE constexpr U round_shift(U sig, int sh, Round mode, bool negative,
-                                            std::uint32_t random, int k) noexcept {
+                                            std::uint32_t random, int k,
+                                            SRVariant variant = SRVariant::C) noexcept {
   constexpr int w = width_of<U>;
   if (sh <= 0) return static_cast<U>(sig << -sh);
   if (sh > w - 2) {  // keep >= k + 2 discarded bits, jam the rest: round-to-odd, harmless
@@ -100,6 +116,17 @@ SOFTNUM_HOST_DEVICE constexpr U round_shift(U sig, int sh, Round mode, bool nega
     case Round::down: q = static_cast<U>(q + static_cast<U>(negative)); break;
     case Round::odd: q = static_cast<U>(q | 1); break;
     case Round::stochastic: {
+      const std::uint64_t r = static_cast<std::uint64_t>(random) >> (32 - k);
+      if (variant != SRVariant::C) {
+        // T = floor(tail * 2^kk / 2^sh), kk = k (A) or k + 1 (B): below 2^kk <= 2^33.
+        const int kk = variant == SRVariant::A ? k : k + 1;
+        const std::uint64_t t = sh <= kk ? static_cast<std::uint64_t>(tail) << (kk - sh)
+                                         : static_cast<std::uint64_t>(tail >> (sh - kk));
+        const bool up = variant == SRVariant::A ? t + r >= (std::uint64_t{1} << k)
+                                                : t + 2 * r + 1 >= (std::uint64_t{1} << (k + 1));
+        q = static_cast<U>(q + static_cast<U>(up));
+        break;
+      }
       // F = RNE(tail * 2^k / 2^sh), an integer in [0, 2^k].
       std::uint64_t f;
       if (sh <= k) {
@@ -111,7 +138,6 @@ SOFTNUM_HOST_DEVICE constexpr U round_shift(U sig, int sh, Round mode, bool nega
         f = static_cast<std::uint64_t>(ft) +
             static_cast<std::uint64_t>(rest > h || (rest == h && (ft & 1) != 0));
       }
-      const std::uint64_t r = static_cast<std::uint64_t>(random) >> (32 - k);
       q = static_cast<U>(q + static_cast<U>(f + r >= (std::uint64_t{1} << k)));
       break;
     }

@@ -504,6 +504,12 @@ class Float : public detail::number_operators<Float<E, M, S, O, R, Sub, X>> {
                                                            std::uint32_t random = 0) noexcept {
     return from_bits(codec::encode(u, mode, random));
   }
+  /// Rounds an exact (or round-to-odd, with >= M + N + 3 bits) value once by a per-call stochastic
+  /// rounding: variant A, B or C with N random bits, the top N bits of `random`.
+  SOFTNUM_HOST_DEVICE static constexpr Float from_unpacked(const detail::Unpacked& u, Stochastic sr,
+                                                           std::uint32_t random) noexcept {
+    return from_bits(codec::encode(u, Round::stochastic, random, sr.variant, sr.bits));
+  }
 
   // Conversions out. To double/float: correctly rounded to nearest even (exact whenever the
   // value fits). To integers: truncation toward zero like a C++ cast, saturating at the
@@ -691,6 +697,62 @@ SOFTNUM_HOST_DEVICE constexpr T copysign(T x, T y) noexcept {
   if (isnan(x) && T::specials == Specials::fnuz) return x;
   const T m = abs(x);
   return signbit(y) && !(T::specials == Specials::fnuz && iszero(m)) ? -m : m;
+}
+
+// Per-call stochastic rounding with a chosen variant and number of random bits (IEEE P3109
+// §4.7.4): add<Stochastic{SRVariant::A, 8}>(a, b, random_word). The operation is computed in
+// binary128 rounded to odd (exact for + - *, and 113 >= M + N + 3 bits otherwise, which keeps
+// floor(nu * 2^N) and RNE(nu * 2^N)), then rounded once into T.
+namespace detail {
+template <Stochastic SR, class T>
+struct stochastic_ok {
+  static_assert(SR.bits >= 1 && SR.bits <= 32, "softnum: Stochastic::bits must be in [1, 32]");
+  static_assert(T::mantissa_bits + SR.bits + 3 <= 113 && T::codec::emax <= 16383 &&
+                    T::codec::emin - T::mantissa_bits - SR.bits - 2 >= -16494,
+                "softnum: per-call stochastic rounding computes in binary128 rounded to odd, which "
+                "needs M + N + 3 <= 113 and the format's range inside binary128's; use "
+                "Round::stochastic for wider formats");
+  using wide = Float<15, 112>;
+  static constexpr bool value = true;
+};
+}  // namespace detail
+
+template <Stochastic SR, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T add(T a, T b, std::uint32_t random) noexcept {
+  using W = typename detail::stochastic_ok<SR, T>::wide;
+  return T::from_unpacked(add<Round::odd>(W(a), W(b), 0u).unpack(), SR, random);
+}
+template <Stochastic SR, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T sub(T a, T b, std::uint32_t random) noexcept {
+  using W = typename detail::stochastic_ok<SR, T>::wide;
+  return T::from_unpacked(sub<Round::odd>(W(a), W(b), 0u).unpack(), SR, random);
+}
+template <Stochastic SR, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T mul(T a, T b, std::uint32_t random) noexcept {
+  using W = typename detail::stochastic_ok<SR, T>::wide;
+  return T::from_unpacked(mul<Round::odd>(W(a), W(b), 0u).unpack(), SR, random);
+}
+template <Stochastic SR, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T div(T a, T b, std::uint32_t random) noexcept {
+  using W = typename detail::stochastic_ok<SR, T>::wide;
+  if (T::codec::p3109 && iszero(b)) return T::from_bits(T::codec::nan_bits(false));  // x / 0
+  return T::from_unpacked(div<Round::odd>(W(a), W(b), 0u).unpack(), SR, random);
+}
+template <Stochastic SR, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T sqrt(T a, std::uint32_t random) noexcept {
+  using W = typename detail::stochastic_ok<SR, T>::wide;
+  return T::from_unpacked(sqrt<Round::odd>(W(a), 0u).unpack(), SR, random);
+}
+template <Stochastic SR, FloatFormat T>
+SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c, std::uint32_t random) noexcept {
+  using W = typename detail::stochastic_ok<SR, T>::wide;
+  return T::from_unpacked(fma<Round::odd>(W(a), W(b), W(c), 0u).unpack(), SR, random);
+}
+/// from (any Convertible value), rounded once to the Float format To by a per-call stochastic rounding.
+template <FloatFormat To, Stochastic SR, Convertible From>
+SOFTNUM_HOST_DEVICE constexpr To convert(From from, std::uint32_t random) noexcept {
+  static_assert(detail::stochastic_ok<SR, To>::value);
+  return To::from_unpacked(detail::number_traits<From>::unpack(from), SR, random);
 }
 
 /// The next representable value after x in the direction of y (IEEE nextUp/nextDown). Past the

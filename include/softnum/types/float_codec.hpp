@@ -278,29 +278,30 @@ struct FloatCodec {
   /// rounding step of every Float operation and conversion.
   template <class U>
   SOFTNUM_HOST_DEVICE static constexpr storage encode_finite(bool negative, int exp, U sig,
-                                                             Round mode,
-                                                             std::uint32_t random) noexcept {
+                                                             Round mode, std::uint32_t random,
+                                                             SRVariant variant = SRVariant::C,
+                                                             int k = sr_bits) noexcept {
     if constexpr (M + 2 > width_of<U>) {
-      return encode_finite<u128>(negative, exp, static_cast<u128>(sig), mode, random);
+      return encode_finite<u128>(negative, exp, static_cast<u128>(sig), mode, random, variant, k);
     } else if constexpr (!is_signed) {
       // Unsigned: a negative value that rounds to zero is +0, any other is NaN.
-      if (!negative) return encode_magnitude<U>(false, exp, sig, mode, random);
+      if (!negative) return encode_magnitude<U>(false, exp, sig, mode, random, variant, k);
       if constexpr (!has_zero) return nan_bits(false);
-      if (is_zero(encode_magnitude<U>(true, exp, sig, mode, random))) return zero_bits(false);
+      if (is_zero(encode_magnitude<U>(true, exp, sig, mode, random, variant, k))) return zero_bits(false);
       if constexpr (p3109) {  // below M_lo = 0: saturates, except SatNone (P3109 §4.7.5)
         if constexpr (saturation != Saturation::none) return zero_bits(false);
         return mode == Round::toward_zero || mode == Round::up ? zero_bits(false) : nan_bits(false);
       }
       return nan_bits(false);
     } else {
-      return encode_magnitude<U>(negative, exp, sig, mode, random);
+      return encode_magnitude<U>(negative, exp, sig, mode, random, variant, k);
     }
   }
 
   template <class U>
   SOFTNUM_HOST_DEVICE static constexpr storage encode_magnitude(bool negative, int exp, U sig,
-                                                                Round mode,
-                                                                std::uint32_t random) noexcept {
+                                                                Round mode, std::uint32_t random,
+                                                                SRVariant variant, int k) noexcept {
     const int e = exp + bit_width(sig) - 1;  // exponent of the leading bit
     if (e > emax + 1) return overflow_bits(negative, mode);
     if constexpr (!has_zero) {
@@ -324,7 +325,7 @@ struct FloatCodec {
                                               negative, random, sr_bits));
       }
     } else {
-      q = round_shift<U>(sig, qe - exp, mode, negative, random, sr_bits);
+      q = round_shift<U>(sig, qe - exp, mode, negative, random, k, variant);
     }
     if (q == 0) return zero_bits(negative);
     const U hidden = static_cast<U>(U(1) << M);
@@ -346,14 +347,16 @@ struct FloatCodec {
   }
 
   SOFTNUM_HOST_DEVICE static constexpr storage encode(const Unpacked& u, Round mode,
-                                                      std::uint32_t random) noexcept {
+                                                      std::uint32_t random,
+                                                      SRVariant variant = SRVariant::C,
+                                                      int k = sr_bits) noexcept {
     switch (u.kind) {
       case Kind::zero: return zero_bits(u.sign);
       case Kind::inf: return inf_bits(u.sign);
       case Kind::nan: return nan_bits(u.sign);
       case Kind::finite: break;
     }
-    return encode_finite<u128>(u.sign, u.exp, u.sig, mode, random);
+    return encode_finite<u128>(u.sign, u.exp, u.sig, mode, random, variant, k);
   }
 
   SOFTNUM_HOST_DEVICE static constexpr storage encode_wide(const Wide& w, Round mode,
