@@ -774,8 +774,9 @@ struct Table {
     if (x == 0) return zero;
     const double a = std::fabs(x);
     // Neighbours lo <= a < hi; "codes" finite.size() stands for the first grid point above the largest value.
-    // The integer significand's parity: the code's last bit, except for M = 0 where every nonzero value is 1 * 2^e.
-    const auto odd = [&](Bits c) { return f.M == 0 ? value(c) != 0 : (c & 1) != 0; };
+    // Ties go to the even code: the integer significand's parity for M > 0; for M = 0 (every nonzero value is
+    // 1 * 2^e) the exponent field's parity, as ml_dtypes and P3109 define it (docs/float.md).
+    const auto odd = [&](Bits c) { return (c & 1) != 0; };
     const double top = value(finite.back());
     int te;
     std::frexp(top, &te);
