@@ -20,6 +20,8 @@
 #include <Eigen/Core>
 #include <benchmark/benchmark.h>
 
+#include "copy_ratio_table.hpp"
+
 namespace {
 
 constexpr std::size_t kN = 65536;
@@ -157,47 +159,4 @@ BENCHMARK(bm_scalar_roundtrip<_Float16>)->Name("_Float16 float(_Float16(x))");
 BENCHMARK(bm_scalar_decode<_Float16>)->Name("_Float16 decode");
 #endif
 
-namespace {
-
-/// Collects every run and prints ns/element and the ratio to the copy loop at the end.
-class TableReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
-      // CPU time: on a shared machine wall time also counts the time other processes ran.
-      const double ns = r.GetAdjustedCPUTime() / static_cast<double>(kN);  // time unit: ns
-      auto& best = best_[r.run_name.function_name];
-      if (best == 0 || ns < best) best = ns;
-      if (std::find(order_.begin(), order_.end(), r.run_name.function_name) == order_.end()) {
-        order_.push_back(r.run_name.function_name);
-      }
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    const double copy = best_["copy float loop"];
-    std::printf("\n%-46s %12s %10s\n", "loop over 65,536 floats (best run, CPU time)", "ns/element",
-                "x copy");
-    for (const auto& name : order_) {
-      const double ns = best_[name];
-      std::printf("%-46s %12.3f %10.1f\n", name.c_str(), ns, copy > 0 ? ns / copy : 0.0);
-    }
-  }
-
- private:
-  std::map<std::string, double> best_;
-  std::vector<std::string> order_;
-};
-
-}  // namespace
-
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  TableReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
-}
+int main(int argc, char** argv) { return softnum_bench::run_with_copy_ratio_table(argc, argv, kN); }
