@@ -129,6 +129,8 @@ TEST_CASE("registry: every card matches numeric_limits and the encoding", "[regi
                               static_cast<double>(L::denorm_min()) >= 0x1p-149;
         CHECK(e.exact_in_float == in_float);
         CHECK(e.exact_in_double);  // every standard format
+        CHECK(softnum::all_values_exact_in<T, float> == in_float);
+        CHECK(softnum::all_values_exact_in<T, double>);
         CHECK((e.f.round != nullptr) == in_float);
         CHECK((e.f.gemm != nullptr) == in_float);
         CHECK(e.d.round != nullptr);
@@ -213,4 +215,15 @@ TEST_CASE("registry: names", "[registry]") {
   const std::vector<FormatEntry> mine = {softnum::make_format_entry<softnum::binary16>("half")};
   CHECK(softnum::find_format(mine, "half") == &mine[0]);
   CHECK(softnum::find_format(mine, "binary16") == nullptr);
+  // Without array hooks: the same card and scalar hooks, no storage hooks.
+  const FormatEntry scalar = softnum::make_format_entry<softnum::binary16, false>("half");
+  CHECK(scalar.max == mine[0].max);
+  CHECK(scalar.epsilon == mine[0].epsilon);
+  CHECK(scalar.nan_fraction == mine[0].nan_fraction);
+  CHECK(scalar.exact_in_float);
+  CHECK(scalar.round == mine[0].round);
+  CHECK(scalar.div == mine[0].div);
+  CHECK(scalar.f.round == nullptr);
+  CHECK(scalar.d.gemm == nullptr);
+  CHECK(mine[0].d.gemm != nullptr);
 }

@@ -24,19 +24,19 @@ class CpuBackend final : public Backend {
   }
   void round(const Format& f, const float* x, float* y, std::size_t n, Round mode, std::uint64_t seed,
              std::uint64_t stream) override {
-    f.f.round(x, y, n, mode, seed, stream);
+    f.round_array(x, y, n, mode, seed, stream);
   }
   void round(const Format& f, const double* x, double* y, std::size_t n, Round mode, std::uint64_t seed,
              std::uint64_t stream) override {
-    f.d.round(x, y, n, mode, seed, stream);
+    f.round_array(x, y, n, mode, seed, stream);
   }
   void axpby(const Format& f, double a, const float* x, double b, const float* z, float* y, std::size_t n,
              Round mode, std::uint64_t seed, std::uint64_t stream) override {
-    f.f.axpby(a, x, b, z, y, n, mode, seed, stream);
+    f.kernels<float>().axpby(a, x, b, z, y, n, mode, seed, stream);
   }
   void axpby(const Format& f, double a, const double* x, double b, const double* z, double* y, std::size_t n,
              Round mode, std::uint64_t seed, std::uint64_t stream) override {
-    f.d.axpby(a, x, b, z, y, n, mode, seed, stream);
+    f.kernels<double>().axpby(a, x, b, z, y, n, mode, seed, stream);
   }
 
  private:
@@ -48,15 +48,15 @@ class CpuBackend final : public Backend {
     o.seed = seed;
     o.chunk = chunk;
     o.threads = threads_;
-    if (acc.family == Family::quire) {
+    if (acc.quire) {
       o.output_round = dest_mode;
       dest.kernels<S>().gemm_quire(A, B, C, o);
       return;
     }
-    acc.kernels<S>().gemm(A, B, C, o);
+    acc.hooks<S>().gemm(A, B, C, o);
     // The accumulator's values are exact in S; one rounding to the destination role.
     const auto n = static_cast<std::size_t>(C.rows * C.cols);
-    dest.kernels<S>().round(C.data, C.data, n, dest_mode, seed, 3);
+    dest.round_array(C.data, C.data, n, dest_mode, seed, 3);
   }
 
   unsigned threads_;

@@ -103,14 +103,14 @@ class CudaBackend final : public Backend {
   void matmul(const Format& acc, Round acc_mode, const Format& dest, Round dest_mode,
               MatrixView<const float> A, MatrixView<const float> B, MatrixView<float> C,
               std::uint64_t seed, std::ptrdiff_t chunk) override {
-    if (acc.family != Family::quire && C.row_stride == C.cols && C.col_stride == 1 &&
+    if (!acc.quire && C.row_stride == C.cols && C.col_stride == 1 &&
         with_gpu_format(acc.name, [&](auto* tag) {
           gpu_gemm<std::remove_pointer_t<decltype(tag)>>(A, B, C, acc_mode, seed, chunk);
         })) {
       // The accumulator's values are exact in float; one rounding to the destination role, by the
       // CPU backend's own kernel (Philox stream 3, as there).
-      dest.kernels<float>().round(C.data, C.data, static_cast<std::size_t>(C.rows * C.cols),
-                                  dest_mode, seed, 3);
+      dest.round_array(C.data, C.data, static_cast<std::size_t>(C.rows * C.cols), dest_mode,
+                       seed, 3);
       return;
     }
     cpu_->matmul(acc, acc_mode, dest, dest_mode, A, B, C, seed, chunk);

@@ -14,7 +14,7 @@ double law(double e_small, int small, double e32, int n) {
   return e32 * std::pow(n / 32.0, alpha);
 }
 
-bool integer_like(const Format& f) { return f.family == Family::fixed || f.family == Family::quire; }
+bool integer_like(const Format& f) { return f.quire || f.family == softnum::FormatFamily::fixed; }
 
 }  // namespace
 

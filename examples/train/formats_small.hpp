@@ -3,10 +3,10 @@
 // the destination of a quire accumulation (no instantiation of that GEMM; the named formats can).
 #pragma once
 
-#include "format_impl.hpp"
-
 #include <string>
 #include <utility>
+
+#include "format_impl.hpp"
 
 namespace train {
 
@@ -18,9 +18,9 @@ template <int E, int... Ms>
 void register_e(std::vector<Format>& out, std::integer_sequence<int, Ms...>) {
   auto one = [&out]<int M>() {
     if constexpr (M >= 1 && E + M <= kMaxEM) {
-      out.push_back(make_format<softnum::Float<E, M>, false>("e" + std::to_string(E) + "m" + std::to_string(M),
-                                                      "Float<" + std::to_string(E) + ", " + std::to_string(M) + ">",
-                                                      Family::floating, 1 + E + M));
+      const std::string name = "e" + std::to_string(E) + "m" + std::to_string(M);
+      const std::string type = "Float<" + std::to_string(E) + ", " + std::to_string(M) + ">";
+      out.push_back(make_format<softnum::Float<E, M>, false>(name.c_str(), type.c_str(), ""));
     }
   };
   (one.template operator()<Ms>(), ...);

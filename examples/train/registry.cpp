@@ -1,8 +1,9 @@
-// softnum_train: the format registry (name -> Format).
-#include "format.hpp"
-
+// softnum_train: the format table (name -> Format): the library registry's standard formats
+// (softnum/registry.hpp), this program's e<E>m<M> family and the quire.
 #include <cstdio>
 #include <stdexcept>
+
+#include "format.hpp"
 
 namespace train {
 
@@ -19,10 +20,22 @@ const std::vector<Format>& all_formats() {
     register_e6_formats(v);
     register_e7_formats(v);
     register_e8_formats(v);
+    // Every standard format of the library must be here: a family visitor added to
+    // softnum::for_each_standard_format needs its register_*_formats above.
+    softnum::for_each_standard_format(
+        [&v]<class T>(softnum::format_tag<T>, const char* name, const char*, const char*) {
+          if constexpr (softnum::all_values_exact_in<T, double>) {
+            for (const Format& f : v) {
+              if (f.name == name) return;
+            }
+            throw std::logic_error(std::string("softnum_train: the registry's format ") + name +
+                                   " is not registered (examples/train/formats_*.cpp)");
+          }
+        });
     Format quire;
     quire.name = "quire";
     quire.type = "exact products summed in binary128, rounded once to the output role";
-    quire.family = Family::quire;
+    quire.quire = true;
     quire.bits = 128;
     v.push_back(quire);
     return v;
@@ -30,45 +43,40 @@ const std::vector<Format>& all_formats() {
   return formats;
 }
 
-namespace {
-
-std::string names_list() {
-  std::string named, family;
-  for (const Format& f : all_formats()) {
-    const bool small = f.name.size() >= 4 && f.name[0] == 'e' && f.name[1] >= '0' && f.name[1] <= '9';
-    if (small) continue;
-    named += (named.empty() ? "" : ", ") + f.name;
-  }
-  return named + ", and e<E>m<M> (Float<E,M>, IEEE-style) for 2 <= E <= 8, 1 <= M <= 10, E + M <= 15";
-}
-
-}  // namespace
-
 const Format& find_format(const std::string& name) {
+  if (const Format* f = softnum::find_format(all_formats(), name)) return *f;
+  // The named formats one by one, the e<E>m<M> family as a rule.
+  std::vector<Format> named;
   for (const Format& f : all_formats()) {
-    if (f.name == name) return f;
+    const bool small =
+        f.name.size() >= 4 && f.name[0] == 'e' && f.name[1] >= '0' && f.name[1] <= '9';
+    if (!small) named.push_back(f);
   }
-  throw std::invalid_argument("unknown format '" + name + "'; valid formats: " + names_list() +
-                              " (--list-formats shows their range and precision)");
+  throw std::invalid_argument(
+      softnum::unknown_format_message(named, name) +
+      ", and e<E>m<M> (Float<E,M>, IEEE-style) for 2 <= E <= 8, 1 <= M <= 10, E + M <= 15"
+      " (--list-formats shows their range and precision)");
 }
 
 std::string list_formats() {
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-16s %4s %6s %12s %12s %12s  %s\n", "name", "bits", "digits", "max",
-                "min>0", "min normal", "type");
+  std::snprintf(line, sizeof line, "%-16s %4s %6s %12s %12s %12s  %s\n", "name", "bits", "digits",
+                "max", "min>0", "min normal", "type");
   out += line;
   for (const Format& f : all_formats()) {
-    if (f.family == Family::quire) {
-      std::snprintf(line, sizeof line, "%-16s %4s %6s %12s %12s %12s  %s\n", f.name.c_str(), "-", "-", "-", "-",
-                    "-", ("accumulator only: " + f.type).c_str());
+    if (f.quire) {
+      std::snprintf(line, sizeof line, "%-16s %4s %6s %12s %12s %12s  %s\n", f.name.c_str(), "-",
+                    "-", "-", "-", "-", ("accumulator only: " + f.type).c_str());
     } else {
-      std::snprintf(line, sizeof line, "%-16s %4d %6d %12.5g %12.5g %12.5g  %s\n", f.name.c_str(), f.bits,
-                    f.digits, f.max, f.min_positive, f.min_normal, f.type.c_str());
+      std::snprintf(line, sizeof line, "%-16s %4d %6d %12.5g %12.5g %12.5g  %s\n", f.name.c_str(),
+                    f.bits, f.digits, f.max, f.min_positive, f.min_normal,
+                    (f.note.empty() ? f.type : f.type + " (" + f.note + ")").c_str());
     }
     out += line;
   }
-  out += "digits: significant bits (posits: at 1, fewer away from 1; fixed: bits after the sign).\n";
+  out +=
+      "digits: significant bits (posits: at 1, fewer away from 1; fixed: bits after the sign).\n";
   out += "min normal: smallest normal (floats), minpos (posits), the step 2^-F (fixed).\n";
   return out;
 }

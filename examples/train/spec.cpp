@@ -125,14 +125,14 @@ Roles resolve(const FormatSpec& spec, const FormatSpec& cli) {
     roles.mode[r] = m >= 0 ? static_cast<Round>(m) : Round::nearest_even;
   }
   for (std::size_t r = 0; r < kRoles; ++r) {
-    if (roles.format[r]->family == Family::quire && r != kAccumulator) {
+    if (roles.format[r]->quire && r != kAccumulator) {
       throw std::invalid_argument(std::string("quire can only be the accumulator, not the ") + kRoleNames[r] +
                                   " format");
     }
   }
-  if (roles.format[kAccumulator]->family == Family::quire) {
+  if (roles.format[kAccumulator]->quire) {
     for (const Role r : {kActivations, kGradients}) {
-      if (roles.format[r]->d.gemm_quire == nullptr) {
+      if (roles.format[r]->kernels<double>().gemm_quire == nullptr) {
         throw std::invalid_argument("accumulator quire: the " + std::string(kRoleNames[r]) + " format " +
                                     roles.format[r]->name +
                                     " cannot receive a quire result (the e<E>m<M> family has no quire GEMM; "

@@ -553,20 +553,20 @@ class Trainer {
       double m = -HUGE_VAL;
       bool nan = false;
       for (int i = 0; i < kClasses; ++i) {
-        zl[i] = L.round1(static_cast<double>(zb[i]), lm, rw());
+        zl[i] = L.round(static_cast<double>(zb[i]), lm, rw());
         nan = nan || std::isnan(zl[i]);
         m = std::max(m, zl[i]);
       }
       double s = 0;
       for (int i = 0; i < kClasses; ++i) {
-        d[i] = L.add1(zl[i], -m, lm, rw());
-        e[i] = L.round1(std::exp(d[i]), lm, rw());
-        s = L.add1(s, e[i], lm, rw());
+        d[i] = L.add(zl[i], -m, lm, rw());
+        e[i] = L.round(std::exp(d[i]), lm, rw());
+        s = L.add(s, e[i], lm, rw());
       }
-      const double loss = L.add1(L.round1(std::log(s), lm, rw()), -d[y], lm, rw());
+      const double loss = L.add(L.round(std::log(s), lm, rw()), -d[y], lm, rw());
       total += nan ? std::numeric_limits<double>::quiet_NaN() : loss;
       for (int i = 0; i < kClasses; ++i) {
-        p[static_cast<std::size_t>(b * kClasses + i)] = static_cast<S>(L.div1(e[i], s, lm, rw()));
+        p[static_cast<std::size_t>(b * kClasses + i)] = static_cast<S>(L.div(e[i], s, lm, rw()));
       }
       onehot[static_cast<std::size_t>(b * kClasses + y)] = S(1);
     }
@@ -596,7 +596,7 @@ class Trainer {
       if (p == nullptr) continue;
       for (S g : p->grad) {
         if (!std::isfinite(g)) return true;
-        if (G.saturates && std::fabs(static_cast<double>(g)) >= G.max) return true;
+        if (G.saturates() && std::fabs(static_cast<double>(g)) >= G.max) return true;
       }
     }
     return false;
@@ -739,7 +739,7 @@ bool any_needs_double(const Config& cfg) {
   for (const auto& b : bases) {
     const Roles r = resolve(parse_spec(b), cfg.cli);
     for (const Format* f : r.format) {
-      if (f->family != Family::quire && f->needs_double) return true;
+      if (!f->quire && f->needs_double()) return true;
     }
   }
   return false;

@@ -22,6 +22,7 @@
 #include <softnum/types/posit.hpp>
 
 #include <cmath>        // std::isnan, std::isinf, std::ldexp, std::nextafter
+#include <concepts>     // std::derived_from
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint32_t, std::uint64_t
 #include <limits>       // std::numeric_limits
@@ -247,9 +248,16 @@ double div1(double a, double b, Round mode, std::uint32_t random) {
 
 }  // namespace detail::registry
 
+/// Every finite value of format T is exactly a value of storage S (float or double): whether
+/// make_format_entry<T> fills the hooks on S.
+template <class T, class S>
+inline constexpr bool all_values_exact_in = detail::registry::exact_in<T, S>();
+
 /// The entry of format T under `name` (type: its C++ spelling; note: a short remark). Compiles
 /// T's hooks; call it once per format, from the translation unit that builds a table.
-template <class T>
+/// array_hooks = false leaves the storage hooks (f, d) null: a program that works on scalars
+/// compiles no array rounding and no GEMM.
+template <class T, bool array_hooks = true>
 FormatEntry make_format_entry(const char* name, const char* type = "", const char* note = "") {
   namespace reg = detail::registry;
   using L = std::numeric_limits<T>;
@@ -274,13 +282,15 @@ FormatEntry make_format_entry(const char* name, const char* type = "", const cha
   e.exact_in_float = reg::exact_in<T, float>();
   e.exact_in_double = reg::exact_in<T, double>();
   if constexpr (reg::exact_in<T, double>()) {
-    e.d = StorageHooks<double>{&reg::round_array<T, double>, &reg::gemm_accumulate<T, double>};
+    if constexpr (array_hooks) {
+      e.d = StorageHooks<double>{&reg::round_array<T, double>, &reg::gemm_accumulate<T, double>};
+    }
     e.round = &reg::round1<T>;
     e.add = &reg::add1<T>;
     e.mul = &reg::mul1<T>;
     e.div = &reg::div1<T>;
   }
-  if constexpr (reg::exact_in<T, float>()) {
+  if constexpr (array_hooks && reg::exact_in<T, float>()) {
     e.f = StorageHooks<float>{&reg::round_array<T, float>, &reg::gemm_accumulate<T, float>};
   }
   return e;
@@ -383,10 +393,11 @@ const std::vector<FormatEntry>& standard_formats() {
   return formats;
 }
 
-/// The entry named `name` in `formats`, or nullptr.
-inline const FormatEntry* find_format(const std::vector<FormatEntry>& formats,
-                                      const std::string& name) noexcept {
-  for (const FormatEntry& f : formats) {
+/// The entry named `name` in `formats`, or nullptr. A program's table may hold its own type
+/// derived from FormatEntry (the entry plus the program's kernels).
+template <std::derived_from<FormatEntry> Entry>
+const Entry* find_format(const std::vector<Entry>& formats, const std::string& name) noexcept {
+  for (const Entry& f : formats) {
     if (f.name == name) return &f;
   }
   return nullptr;
@@ -399,8 +410,8 @@ const FormatEntry* find_format(const std::string& name) {
 }
 
 /// "unknown format 'NAME'; valid formats: a, b, c" for an error message.
-inline std::string unknown_format_message(const std::vector<FormatEntry>& formats,
-                                          const std::string& name) {
+template <std::derived_from<FormatEntry> Entry>
+std::string unknown_format_message(const std::vector<Entry>& formats, const std::string& name) {
   std::string out = "unknown format '" + name + "'; valid formats: ";
   for (std::size_t i = 0; i < formats.size(); ++i) out += (i == 0 ? "" : ", ") + formats[i].name;
   return out;
