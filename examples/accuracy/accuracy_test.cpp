@@ -82,7 +82,7 @@ TEST_CASE("ulp and ulp counts", "[accuracy]") {
 TEST_CASE("format cards", "[accuracy]") {
   const Format& h = fmt("binary16");
   CHECK(h.max == 65504.0);
-  CHECK(h.min_pos == std::ldexp(1.0, -24));
+  CHECK(h.min_positive == std::ldexp(1.0, -24));
   CHECK(h.min_normal == std::ldexp(1.0, -14));
   CHECK(h.epsilon == std::ldexp(1.0, -10));
   CHECK(h.nan_fraction == 2046.0 / 65536.0);  // exponent all ones, fraction != 0, both signs

@@ -1,14 +1,14 @@
 // softnum_accuracy: run-time number formats.
 //
-// Every format under test has at most 32 bits, so each of its values is exactly a binary64
-// value. A Format is therefore a name bound, once per softnum type, to a few scalar hooks on
-// doubles: each hook computes the exact result of one operation (detail::Unpacked) and rounds it
-// once into the format. All kernels (kernels.cpp) are written once over these hooks, so the
-// number of template instantiations is one small set per format (formats.cpp), whatever the
+// The formats are the library registry's (softnum/registry.hpp), each of whose values is exactly
+// a binary64 value. A Format is therefore a name bound, once per softnum type, to a few scalar
+// hooks on doubles: each hook computes the exact result of one operation (detail::Unpacked) and
+// rounds it once into the format. All kernels (kernels.cpp) are written once over these hooks, so
+// the number of template instantiations is one small set per format (formats.cpp), whatever the
 // number of kernels. The exact references (exact.cpp, MPFR) never see a format.
 #pragma once
 
-#include <softnum/round.hpp>
+#include <softnum/registry.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -19,37 +19,18 @@ namespace acc {
 
 using softnum::Round;
 
-enum class Family {
-  floating,
-  posit,
-  fixed,
-  block
-};  // block: P3109 / MX formats (not yet in softnum)
-
-struct Format {
-  std::string name;  // run-time name, e.g. "binary16"
-  std::string type;  // the C++ type, e.g. "Float<5, 10>"
-  Family family = Family::floating;
-  int bits = 0;
-
-  // Card (computed once from the type; see card() in formats.cpp).
-  double max = 0;         // largest finite value (floats), maxpos (posits), largest (fixed)
-  double min_pos = 0;     // smallest positive: subnormal (floats), minpos (posits), ulp (fixed)
-  double min_normal = 0;  // smallest positive normal (floats); = min_pos otherwise
-  double epsilon = 0;     // next value above 1, minus 1
-  double nan_fraction = 0, inf_fraction = 0;  // of all 2^bits codes
-
-  // Scalar hooks: arguments are values of the format (or any double for round); the result is
-  // the exact result rounded once in `mode` (random: the 32-bit word used by stochastic rounding).
-  double (*round)(double x, Round mode, std::uint32_t random) = nullptr;
-  double (*add)(double a, double b, Round mode, std::uint32_t random) = nullptr;
-  double (*mul)(double a, double b, Round mode, std::uint32_t random) = nullptr;
+/// A registry entry (softnum/registry.hpp: name, type, card, and the scalar hooks round / add /
+/// mul used here: arguments are values of the format, or any double for round; the result is the
+/// exact result rounded once in `mode`, random: the 32-bit word used by stochastic rounding) with
+/// the hooks this program adds.
+struct Format : softnum::FormatEntry {
   double (*fma)(double a, double b, double c, Round mode, std::uint32_t random) = nullptr;  // a*b+c
   /// a / b: for operands that are values of the format, the library's correctly rounded division
   /// (softnum::div) in nearest-even and stochastic rounding; otherwise (harmonic's 1/k with k not
   /// in the format) the binary64 quotient rounded once, which is the correctly rounded quotient
-  /// in the nearest modes for formats of <= 25 significant bits (53 >= 2p + 2).
-  double (*div)(double a, double b, Round mode, std::uint32_t random) = nullptr;
+  /// in the nearest modes for formats of <= 25 significant bits (53 >= 2p + 2). (The registry's
+  /// div is always the latter.)
+  double (*div_correct)(double a, double b, Round mode, std::uint32_t random) = nullptr;
   /// Posits only: the fused dot product (softnum::Quire, one rounding at the end).
   double (*quire_dot)(const double* a, const double* b, std::size_t n) = nullptr;
   /// Floats only: the dot product accumulated in softnum::Expansion<T, 2> (a double-word of T,
@@ -65,7 +46,9 @@ struct Format {
   static bool is_finite(double v) { return v - v == 0; }  // not NaN, NaR or infinite
 };
 
-/// All formats, in --list order.
+/// All formats, in --list order: those of the equal-width comparisons (the sets below), then
+/// every other standard format of the library registry (softnum::for_each_standard_format; the
+/// native float32 / float64 are binary32 / binary64 here).
 const std::vector<Format>& all_formats();
 /// The format with this name, or nullptr.
 const Format* find_format(const std::string& name);

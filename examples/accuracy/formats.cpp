@@ -1,14 +1,13 @@
-// softnum_accuracy: the format registry. Adding a format is one line in all_formats(); this is
-// the only translation unit that instantiates softnum's number types.
+// softnum_accuracy: the format table: the library registry's standard formats (a format added
+// there appears here) with this program's hooks. This is the only translation unit that
+// instantiates softnum's number types.
 #include <softnum/convert.hpp>
 #include <softnum/expansion.hpp>
-#include <softnum/fixed.hpp>
-#include <softnum/float.hpp>
 #include <softnum/gemm.hpp>
-#include <softnum/posit.hpp>
+#include <softnum/registry.hpp>
 
-#include <cmath>
-#include <limits>
+#include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "format.hpp"
@@ -26,16 +25,6 @@ double pack(const sd::Unpacked& u, Round mode, std::uint32_t random) {
 template <class T>
 double round1(double x, Round mode, std::uint32_t random) {
   return pack<T>(sd::unpack_double(x), mode, random);
-}
-
-template <class T>
-double add1(double a, double b, Round mode, std::uint32_t random) {
-  return pack<T>(sd::exact_add(sd::unpack_double(a), sd::unpack_double(b), mode), mode, random);
-}
-
-template <class T>
-double mul1(double a, double b, Round mode, std::uint32_t random) {
-  return pack<T>(sd::exact_mul(sd::unpack_double(a), sd::unpack_double(b)), mode, random);
 }
 
 template <class T>
@@ -90,77 +79,45 @@ void gemm_tt(const double* A, const double* B, double* C, std::size_t m, std::si
       softnum::row_major(A, M, K), softnum::row_major(B, K, N), softnum::row_major(C, M, N), o);
 }
 
-/// Codes that are NaN / infinite. Up to 16 bits: every code. Wider: for each of the 2^16 top
-/// halves, the low halves 0, 1 (standing for all 2^16 - 2 others) and all-ones. Exact for every
-/// format here: whether a code is special depends on its low half only through "zero", "all
-/// ones" or "other" (floats with >= 16 fraction bits, posits' single NaR, fixed point).
-template <class T>
-void count_specials(int bits, double& nan_fraction, double& inf_fraction) {
-  using S = typename T::storage_type;
-  double nan = 0, inf = 0;
-  auto classify = [&](std::uint64_t code, double weight) {
-    const double v = static_cast<double>(T::from_bits(static_cast<S>(code)));
-    if (std::isnan(v)) nan += weight;
-    if (std::isinf(v)) inf += weight;
-  };
-  if (bits <= 16) {
-    for (std::uint64_t c = 0; c < (std::uint64_t{1} << bits); ++c) classify(c, 1);
-  } else {
-    const int low = bits - 16;
-    const std::uint64_t ones = (std::uint64_t{1} << low) - 1;
-    for (std::uint64_t hi = 0; hi < (std::uint64_t{1} << 16); ++hi) {
-      classify(hi << low, 1);
-      classify((hi << low) | ones, 1);
-      classify((hi << low) | 1, static_cast<double>(ones - 1));
-    }
-  }
-  const double codes = std::ldexp(1.0, bits);
-  nan_fraction = nan / codes;
-  inf_fraction = inf / codes;
-}
+/// The equal-width comparison sets, in the order of the tour; together the first formats listed.
+const std::vector<std::string> kSet8 = {"float8_e4m3fn", "float8_e5m2", "posit8", "fixed4_4"};
+const std::vector<std::string> kSet16 = {"binary16", "bfloat16", "posit16", "posit16_1",
+                                         "fixed8_8"};
+const std::vector<std::string> kSet32 = {"binary32", "posit32", "fixed16_16"};
 
 template <class T>
-Format make(const char* name, const char* type, Family family, int bits) {
-  using L = std::numeric_limits<T>;
+Format make(const char* name, const char* type, const char* note) {
   Format f;
-  f.name = name;
-  f.type = type;
-  f.family = family;
-  f.bits = bits;
-  f.max = static_cast<double>(L::max());
-  f.min_pos = static_cast<double>(L::denorm_min());
-  f.min_normal = family == Family::floating ? static_cast<double>(L::min()) : f.min_pos;
-  f.round = &round1<T>;
-  f.add = &add1<T>;
-  f.mul = &mul1<T>;
+  // The card and the scalar hooks round / add / mul (no array or GEMM hooks: nothing here works
+  // on float/double arrays).
+  static_cast<softnum::FormatEntry&>(f) = softnum::make_format_entry<T, false>(name, type, note);
   f.fma = &fma1<T>;
-  f.div = &div1<T>;
+  f.div_correct = &div1<T>;
   f.gemm = &gemm_tt<T>;
-  f.epsilon = round1<T>(std::nextafter(1.0, 2.0), Round::up, 0) - 1.0;
-  count_specials<T>(bits, f.nan_fraction, f.inf_fraction);
   if constexpr (softnum::PositFormat<T>) f.quire_dot = &quire_dot<T>;
   if constexpr (softnum::FloatFormat<T>) f.expansion_dot = &expansion_dot<T>;
   return f;
 }
 
 std::vector<Format> build() {
-  using namespace softnum;
-  using F = Family;
-  // One line per format. P3109 / MX block formats go here (Family::block) once softnum has them.
-  return {
-      make<float8_e4m3fn>("float8_e4m3fn", "Float<4, 3, Specials::fn>", F::floating, 8),
-      make<float8_e5m2>("float8_e5m2", "Float<5, 2>", F::floating, 8),
-      make<posit8>("posit8", "Posit<8, 2>", F::posit, 8),
-      make<Fixed<4, 4>>("fixed4_4", "Fixed<4, 4>", F::fixed, 8),
-      make<binary16>("binary16", "Float<5, 10>", F::floating, 16),
-      make<bfloat16>("bfloat16", "Float<8, 7>", F::floating, 16),
-      make<posit16>("posit16", "Posit<16, 2>", F::posit, 16),
-      make<posit16_1>("posit16_1", "Posit<16, 1>", F::posit, 16),
-      make<Fixed<8, 8>>("fixed8_8", "Fixed<8, 8>", F::fixed, 16),
-      make<binary32>("binary32", "Float<8, 23>", F::floating, 32),
-      make<posit32>("posit32", "Posit<32, 2>", F::posit, 32),
-      make<Fixed<16, 16>>("fixed16_16", "Fixed<16, 16>", F::fixed, 32),
+  std::vector<Format> v;
+  softnum::for_each_standard_format(
+      [&v]<class T>(softnum::format_tag<T>, const char* name, const char* type, const char* note) {
+        // Every value a double (the hooks' argument type); the natives are binary32 / binary64.
+        if constexpr (!std::is_floating_point_v<T> && softnum::all_values_exact_in<T, double>) {
+          v.push_back(make<T>(name, type, note));
+        }
+      });
+  // The comparison sets first, in their order; the others keep the registry's order.
+  std::vector<std::string> first = kSet8;
+  first.insert(first.end(), kSet16.begin(), kSet16.end());
+  first.insert(first.end(), kSet32.begin(), kSet32.end());
+  const auto rank = [&first](const Format& f) {
+    return std::find(first.begin(), first.end(), f.name) - first.begin();
   };
+  std::stable_sort(v.begin(), v.end(),
+                   [&rank](const Format& a, const Format& b) { return rank(a) < rank(b); });
+  return v;
 }
 
 }  // namespace
@@ -179,12 +136,11 @@ const Format* find_format(const std::string& name) {
 
 bool format_set(const std::string& name, std::vector<std::string>& out) {
   if (name == "8bit") {
-    out = {"float8_e4m3fn", "float8_e5m2", "posit8",
-           "fixed4_4"};  // + P3109 / MX 8-bit formats when they exist
+    out = kSet8;  // + P3109 / MX 8-bit formats when they exist
   } else if (name == "16bit") {
-    out = {"binary16", "bfloat16", "posit16", "posit16_1", "fixed8_8"};
+    out = kSet16;
   } else if (name == "32bit") {
-    out = {"binary32", "posit32", "fixed16_16"};
+    out = kSet32;
   } else if (name == "all") {
     out.clear();
     for (const Format& f : all_formats()) out.push_back(f.name);

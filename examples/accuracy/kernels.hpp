@@ -27,7 +27,7 @@ struct Arith {
   double sub(double a, double b) { return f.add(a, -b, mode, word()); }
   double mul(double a, double b) { return f.mul(a, b, mode, word()); }
   double fma(double a, double b, double c) { return f.fma(a, b, c, mode, word()); }
-  double div(double a, double b) { return f.div(a, b, mode, word()); }
+  double div(double a, double b) { return f.div_correct(a, b, mode, word()); }
 };
 
 // Sums.
