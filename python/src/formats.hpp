@@ -1,13 +1,13 @@
 // softnum Python module: the formats it offers, by name, each bound once to its kernels.
 //
-// The module works on NumPy float32/float64 arrays ("storage"). For every format it keeps the
-// format's card and function pointers to the array kernels, so that the bindings (module.cpp)
-// dispatch on a run-time name without instantiating anything themselves, and the per-format
-// instantiations are spread over a few translation units (formats_*.cpp) that build in parallel.
+// The module works on NumPy float32/float64 arrays ("storage"). For every format of the library
+// registry it keeps the registry's entry (card, hooks) and function pointers to its own kernels, so
+// that the bindings (module.cpp) dispatch on a run-time name without instantiating anything
+// themselves, and the per-format instantiations are spread over a few translation units
+// (formats_*.cpp) that build in parallel.
 #pragma once
 
-#include <softnum/gemm.hpp>
-#include <softnum/round.hpp>
+#include <softnum/registry.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -30,50 +30,35 @@ using QuantizeFn = void (*)(const S* x, S* y, std::size_t n, Round mode, std::ui
 using GemmFn = void (*)(softnum::MatrixView<const double> A, softnum::MatrixView<const double> B,
                         softnum::MatrixView<double> C, const softnum::GemmOptions& options);
 
-/// The same model on float32 inputs and output (C = the accumulator's value rounded to float, in
-/// options.output_round): the storage the library's SIMD kernels take. Only for formats whose
-/// values are all floats.
-using GemmFloatFn = void (*)(softnum::MatrixView<const float> A, softnum::MatrixView<const float> B,
-                             softnum::MatrixView<float> C, const softnum::GemmOptions& options);
-
-struct Format {
-  std::string name;
-  std::string type;    // the C++ type, e.g. "Float<4, 3, Specials::fn>"
-  std::string family;  // "native", "float", "posit", "fixed"
-  int bits = 0;
-  int digits = 0;           // significant bits (posits: at 1; fixed: bits after the sign)
-  double max = 0;           // largest finite value
-  double min_positive = 0;  // smallest positive value
-  double min_normal = 0;    // smallest normal (floats), minpos (posits), the step (fixed)
-  double epsilon = 0;       // distance from 1 to the next value
-  bool has_infinity = false;
-  bool has_nan = false;
-  bool exact_in_float = false;  // every value is a float (quantize into float32 storage is exact)
+/// A registry entry (softnum/registry.hpp: name, type, card; the hooks used here: d.gemm and
+/// f.gemm, the GEMM with this format as accumulator on double / float storage, null on float
+/// storage unless every value is a float; round, one value rounded once) with this module's
+/// kernels.
+struct Format : softnum::FormatEntry {
+  /// The registry's array rounding (d.round, f.round), and on float storage for a format whose
+  /// values are not all floats, softnum::quantize<T> with the result rounded to float.
   QuantizeFn<float> quantize_f = nullptr;
   QuantizeFn<double> quantize_d = nullptr;
   QuantizeFn<float> reference_f = nullptr;  // the scalar definition, one element at a time
   QuantizeFn<double> reference_d = nullptr;
-  /// x rounded once to the format with the given random word, as a double (exact: the format
-  /// has at most 53 significant bits and double's range).
-  double (*round1)(double x, Round mode, std::uint32_t word) = nullptr;
-  GemmFn gemm = nullptr;                  // softnum::gemm (SIMD kernels, threads)
   GemmFn gemm_reference = nullptr;        // softnum::gemm_reference (the model's naive loop)
   GemmFn gemm_rounded_product = nullptr;  // Accumulation<T, T>: products rounded to T too
   GemmFn gemm_rounded_product_reference = nullptr;
-  GemmFloatFn gemm_f = nullptr;  // softnum::gemm on float storage (formats whose values are floats)
 };
+
+/// "native", "float", "posit" or "fixed" (info()["family"]).
+const char* family_name(softnum::FormatFamily family);
 
 /// Every format, in the order formats() lists them.
 const std::vector<Format>& all_formats();
 
-/// The format with this name; throws std::invalid_argument naming the valid ones otherwise.
+/// The format with this name; throws std::invalid_argument naming the valid ones otherwise
+/// (softnum::unknown_format_message).
 const Format& find_format(const std::string& name);
 
-/// "a, b, c": every name, for error messages.
-std::string format_names();
-
-void register_float_formats(std::vector<Format>& out);
-void register_posit_formats(std::vector<Format>& out);
-void register_fixed_formats(std::vector<Format>& out);
+// The registry's standard formats, one translation unit per family (formats_*.cpp).
+void register_float_formats(std::vector<Format>& out);  // softnum::for_each_standard_float_format
+void register_posit_formats(std::vector<Format>& out);  // softnum::for_each_standard_posit_format
+void register_fixed_formats(std::vector<Format>& out);  // softnum::for_each_standard_fixed_format
 
 }  // namespace softnum_py

@@ -225,7 +225,7 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
   if (chunk < 0)
     throw std::invalid_argument(std::string(fn) + ": chunk must be >= 0 (0: no chunks)");
   const Format& acc = find_format(accumulator);
-  GemmFn gemm = reference ? acc.gemm_reference : acc.gemm;
+  GemmFn gemm = reference ? acc.gemm_reference : acc.d.gemm;
   if (product != "exact") {
     find_format(product);  // an unknown name says so first
     if (product != accumulator || acc.gemm_rounded_product == nullptr) {
@@ -258,7 +258,7 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
   // (the library's SIMD kernels), else on float64 copies. Either way C receives the
   // accumulator's value exactly, or (float path, no output format) rounded to float32 by gemm's
   // own output step, which is the model's.
-  if (single && !reference && product == "exact" && acc.gemm_f != nullptr) {
+  if (single && !reference && product == "exact" && acc.f.gemm != nullptr) {
     const FloatMatrix A = float_matrix(a), B = float_matrix(b);
     std::vector<float> c;
     float* c_data = static_cast<float*>(out_data);
@@ -269,7 +269,7 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
     o.output_round = out_mode;
     {
       py::gil_scoped_release release;
-      acc.gemm_f(A.view, B.view, softnum::row_major(c_data, M, N), o);
+      acc.f.gemm(A.view, B.view, softnum::row_major(c_data, M, N), o);
       if (!output.is_none()) {
         for (std::ptrdiff_t i = 0; i < M; ++i) {
           for (std::ptrdiff_t j = 0; j < N; ++j) {
@@ -277,7 +277,7 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
             const std::uint32_t word = softnum::detail::gemm_word(
                 out_mode, seed, softnum::detail::gemm_counter(i, j), K, 3);
             static_cast<float*>(out_data)[idx] =
-                static_cast<float>(out_format.round1(static_cast<double>(c[idx]), out_mode, word));
+                static_cast<float>(out_format.round(static_cast<double>(c[idx]), out_mode, word));
           }
         }
       }
@@ -296,7 +296,7 @@ py::array matmul(const py::object& a_obj, const py::object& b_obj, const std::st
         const auto idx = static_cast<std::size_t>(i * N + j);
         const std::uint32_t word =
             softnum::detail::gemm_word(out_mode, seed, softnum::detail::gemm_counter(i, j), K, 3);
-        const double v = out_format.round1(c[idx], out_mode, word);
+        const double v = out_format.round(c[idx], out_mode, word);
         if (single) {
           static_cast<float*>(out_data)[idx] = static_cast<float>(v);
         } else {
@@ -312,7 +312,8 @@ py::dict card(const Format& f) {
   py::dict d;
   d["name"] = f.name;
   d["type"] = f.type;
-  d["family"] = f.family;
+  d["note"] = f.note;
+  d["family"] = family_name(f.family);
   d["bits"] = f.bits;
   d["digits"] = f.digits;
   d["max"] = f.max;
