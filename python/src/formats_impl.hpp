@@ -55,11 +55,19 @@ template <class T>
 Format make_format(const char* name, const char* type, const char* note) {
   Format f;
   static_cast<softnum::FormatEntry&>(f) = softnum::make_format_entry<T>(name, type, note);
-  f.quantize_d = f.d.round;
-  if constexpr (softnum::all_values_exact_in<T, float>) {
-    f.quantize_f = f.f.round;
-  } else {
+  if constexpr (std::is_floating_point_v<T>) {
+    // float32 / float64: the registry's hook copies a value already in the format, NaN payloads
+    // included, where softnum::quantize (this module's definition, tested against the reference
+    // loop) returns its canonical NaN.
+    f.quantize_d = &quantize_array<T, double>;
     f.quantize_f = &quantize_array<T, float>;
+  } else {
+    f.quantize_d = f.d.round;
+    if constexpr (softnum::all_values_exact_in<T, float>) {
+      f.quantize_f = f.f.round;
+    } else {
+      f.quantize_f = &quantize_array<T, float>;
+    }
   }
   f.reference_f = &quantize_reference<T, float>;
   f.reference_d = &quantize_reference<T, double>;
