@@ -95,7 +95,7 @@ Format make(const char* name, const char* type, const char* note) {
   f.div_correct = &div1<T>;
   f.gemm = &gemm_tt<T>;
   if constexpr (softnum::PositFormat<T>) f.quire_dot = &quire_dot<T>;
-  if constexpr (softnum::FloatFormat<T>) f.expansion_dot = &expansion_dot<T>;
+  if constexpr (softnum::ExpansionBase<T>) f.expansion_dot = &expansion_dot<T>;
   return f;
 }
 
