@@ -36,7 +36,9 @@
 #include <span>         // std::span
 #include <type_traits>  // std::is_same_v, std::conditional_t
 
-#if !defined(SOFTNUM_QUANTIZE_X86) && !SOFTNUM_DEVICE_PASS && \
+// Not in CUDA translation units (as gemm_kernels.hpp): nvcc's front end rejects the x86 kernels
+// in its host pass; host code there gets the scalar definition, which gives the same bits.
+#if !defined(SOFTNUM_QUANTIZE_X86) && !SOFTNUM_DEVICE_PASS && !defined(__CUDACC__) && \
     (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 #  define SOFTNUM_QUANTIZE_X86 1
 #  include <immintrin.h>
