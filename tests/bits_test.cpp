@@ -170,7 +170,8 @@ TEST_CASE("uint128 and int128 convert to and from double and float like the nati
   for (const double d : {0.0, 0.5, 1.0, 1.5, 0x1p63, 0x1p64, 0x1.fffffffffffffp63,
                          0x1.fffffffffffffp127, 12345.678, 0x1p100 + 0x1p60}) {
     mismatches += native(uint128(d)) != static_cast<nu128>(d);
-    mismatches += native(int128(-d)) != static_cast<ni128>(-d);
+    // -d below -2^127 is outside __int128: the native cast would be undefined (UBSan).
+    if (d <= 0x1p127) mismatches += native(int128(-d)) != static_cast<ni128>(-d);
   }
   CHECK(mismatches == 0);
 }
