@@ -83,35 +83,9 @@ struct fast_path_ok {
 }  // namespace softnum
 
 // ----- the kernel of quantize<Block>, once per instruction set ------------------------------
-#if SOFTNUM_QUANTIZE_X86
-namespace softnum::detail::quant {
-#  define SOFTNUM_QK_ISA 2
-#  define SOFTNUM_QK_NS avx512
-#  define SOFTNUM_QK_TARGET \
-    __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,f16c")))
-#  include <softnum/ops/block_kernels.inc>
-#  undef SOFTNUM_QK_TARGET
-#  undef SOFTNUM_QK_NS
-#  undef SOFTNUM_QK_ISA
-#  define SOFTNUM_QK_ISA 1
-#  define SOFTNUM_QK_NS avx2
-#  define SOFTNUM_QK_TARGET __attribute__((target("avx2,fma,f16c")))
-#  include <softnum/ops/block_kernels.inc>
-#  undef SOFTNUM_QK_TARGET
-#  undef SOFTNUM_QK_NS
-#  undef SOFTNUM_QK_ISA
-}  // namespace softnum::detail::quant
-#endif
-
-namespace softnum::detail::quant {
-#define SOFTNUM_QK_ISA 0
-#define SOFTNUM_QK_NS generic
-#define SOFTNUM_QK_TARGET
-#include <softnum/ops/block_kernels.inc>
-#undef SOFTNUM_QK_TARGET
-#undef SOFTNUM_QK_NS
-#undef SOFTNUM_QK_ISA
-}  // namespace softnum::detail::quant
+#define SOFTNUM_PER_ISA_KERNELS <softnum/ops/block_kernels.inc>
+#include <softnum/ops/per_isa.inc>
+#undef SOFTNUM_PER_ISA_KERNELS
 
 namespace softnum {
 namespace detail::block {
