@@ -9,6 +9,7 @@
 #include <softnum/fixed.hpp>
 #include <softnum/float.hpp>
 #include <softnum/io.hpp>
+#include <softnum/math.hpp>
 #include <softnum/posit.hpp>
 #include <softnum/random.hpp>
 #include <softnum/round.hpp>

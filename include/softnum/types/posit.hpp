@@ -36,7 +36,7 @@
 //   standard: Standard for Posit Arithmetic (2022), Posit Working Group.
 //   device:   everything here is constexpr and SOFTNUM_HOST_DEVICE (nvcc -Werror clean without
 //             --expt-relaxed-constexpr), except fdp over std::span: use fdp(a_ptr, b_ptr, n).
-//             No heap, no exceptions, no iostream. exp/log/tanh/sigmoid: posit_math.hpp (host).
+//             No heap, no exceptions, no iostream. exp/log/tanh/sigmoid: ops/math.hpp (host).
 //
 // How it computes (ROUNDING.md §3): the decode uses one count-leading-zeros for the regime; the
 // encode builds the regime|exponent|fraction string in one word, branch-free, and rounds it on

@@ -1,4 +1,6 @@
-// softnum/ops/posit_math.hpp - exp, log, tanh, sigmoid for Posit<N,ES> (faithfully rounded).
+// softnum/ops/math.hpp - the elementary functions: exp, log, tanh, sigmoid for Posit<N,ES>
+// (faithfully rounded). sqrt, fma, ldexp, frexp, fmin, fmax, fabs are in core/arithmetic.hpp,
+// abs, copysign, nextafter and the classification with each type (entry header: math.hpp).
 // SPDX-License-Identifier: MIT
 //
 // Accuracy: each function evaluates the exact posit argument in long double (x86-64: 64-bit
