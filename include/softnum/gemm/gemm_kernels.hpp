@@ -30,12 +30,14 @@
 //                 (or wrapping) int32 adds, any rounding mode (nothing is ever rounded).
 //
 // Instruction sets: each SIMD kernel is compiled three times from gemm_simd.inc (AVX-512, AVX2
-// + F16C, and generic vector code for SSE2 / other targets; target attributes, no flags needed) and chosen at run time with
-// __builtin_cpu_supports; results are the same bits on each (tests run all three). Under nvcc
-// (host code of .cu files) and other compilers only the generic path exists.
+// + F16C, and generic vector code for SSE2 / other targets; target attributes, no flags needed) and
+// chosen at run time by detail::isa() (core/cpu_features.hpp); results are the same bits on each
+// (tests run all three). Under nvcc (host code of .cu files) and other compilers only the generic
+// path exists.
 #pragma once
 
 #include <softnum/core/convert.hpp>
+#include <softnum/core/cpu_features.hpp>  // detail::isa(), SOFTNUM_X86_DISPATCH
 #include <softnum/types/fixed.hpp>
 #include <softnum/types/float.hpp>
 #include <softnum/types/posit.hpp>
@@ -53,7 +55,7 @@
 #  define SOFTNUM_GEMM_SIMD 0
 #endif
 
-#if SOFTNUM_GEMM_SIMD && (defined(__x86_64__) || defined(__i386__))
+#if SOFTNUM_GEMM_SIMD && SOFTNUM_X86_DISPATCH
 #  define SOFTNUM_GEMM_X86 1
 #  include <immintrin.h>
 #else
@@ -244,34 +246,11 @@ namespace softnum::detail::gemm_fast {
 
 namespace softnum::detail::gemm_fast {
 
-/// The instruction set used: 2 AVX-512 (F, BW, DQ, VL), 1 AVX2 + FMA (+ F16C), 0 generic.
-inline int detected_isa() noexcept {
-#  if SOFTNUM_GEMM_X86
-  static const int isa = [] {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
-      return 2;
-    }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;  // F16C with them
-    return 0;
-  }();
-  return isa;
-#  else
-  return 0;
-#  endif
-}
-
-/// Upper limit on the instruction set (tests set it to run every copy; -1: no limit).
-inline int& isa_limit() noexcept {
-  static int limit = -1;
-  return limit;
-}
-
-inline int isa() noexcept {
-  const int d = detected_isa(), l = isa_limit();
-  return l >= 0 && l < d ? l : d;
-}
+// The instruction set: one detection and one limit for every kernel family (tests and
+// bench/gemm_bench.cpp lower detail::gemm_fast::isa_limit() to run each copy).
+using detail::detected_isa;
+using detail::isa;
+using detail::isa_limit;
 
 template <class Fn2, class Fn1, class Fn0>
 auto pick(Fn2 f2, Fn1 f1, Fn0 f0) noexcept {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <softnum/core/convert.hpp>
+#include <softnum/core/cpu_features.hpp>  // detail::isa(), SOFTNUM_X86_DISPATCH
 #include <softnum/core/random.hpp>
 #include <softnum/core/round.hpp>
 #include <softnum/types/expansion.hpp>
@@ -36,18 +37,15 @@
 #include <span>         // std::span
 #include <type_traits>  // std::is_same_v, std::conditional_t
 
-// Not in CUDA translation units (as gemm_kernels.hpp): nvcc's front end rejects the x86 kernels
-// in its host pass; host code there gets the scalar definition, which gives the same bits.
-#if !defined(SOFTNUM_QUANTIZE_X86) && !SOFTNUM_DEVICE_PASS && !defined(__CUDACC__) && \
-    (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+// Not in CUDA translation units (SOFTNUM_X86_DISPATCH, as gemm_kernels.hpp): nvcc's front end
+// rejects the x86 kernels in its host pass; host code there gets the scalar definition, which
+// gives the same bits.
+#if !defined(SOFTNUM_QUANTIZE_X86) && SOFTNUM_X86_DISPATCH
 #  define SOFTNUM_QUANTIZE_X86 1
 #  include <immintrin.h>
 #endif
 #ifndef SOFTNUM_QUANTIZE_X86
 #  define SOFTNUM_QUANTIZE_X86 0
-#endif
-#if SOFTNUM_QUANTIZE_X86
-#  include <cpuid.h>  // __get_cpuid, bit_F16C
 #endif
 
 namespace softnum {
@@ -158,37 +156,11 @@ Specials32 specials32(Round mode) noexcept {
 namespace softnum {
 namespace detail::quant {
 
-/// The instruction set of the kernels: 2 AVX-512 (F, BW, DQ, VL), 1 AVX2 + FMA + F16C, 0 generic.
-inline int detected_isa() noexcept {
-#if SOFTNUM_QUANTIZE_X86
-  static const int isa = [] {
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")) {
-      return 2;
-    }
-    // clang 14 has no "f16c" in __builtin_cpu_supports: CPUID leaf 1, ECX bit 29.
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c) return 1;
-    return 0;
-  }();
-  return isa;
-#else
-  return 0;
-#endif
-}
-
-/// Upper limit on the instruction set (tests lower it to run every copy; -1: no limit).
-inline int& isa_limit() noexcept {
-  static int limit = -1;
-  return limit;
-}
-
-inline int isa() noexcept {
-  const int d = detected_isa(), l = isa_limit();
-  return l >= 0 && l < d ? l : d;
-}
+// The instruction set: one detection and one limit for every kernel family (tests lower
+// detail::quant::isa_limit() to run each copy).
+using detail::detected_isa;
+using detail::isa;
+using detail::isa_limit;
 
 template <class T>
 void quantize_f32(const float* x, float* y, std::size_t n, Round mode, std::uint64_t seed,
