@@ -53,6 +53,10 @@ const std::vector<Format>& all_formats();
 /// The format with this name, or nullptr.
 const Format* find_format(const std::string& name);
 
+/// The library registry's block-scaled formats (softnum::standard_block_formats): listed, not
+/// run, as every kernel here works on scalars.
+const std::vector<softnum::BlockFormatEntry>& block_formats();
+
 /// Named sets for --formats: "8bit", "16bit", "32bit" (the equal-width comparisons) and "all".
 /// Returns false if the name is not a set.
 bool format_set(const std::string& name, std::vector<std::string>& out);

@@ -134,6 +134,10 @@ const Format* find_format(const std::string& name) {
   return nullptr;
 }
 
+const std::vector<softnum::BlockFormatEntry>& block_formats() {
+  return softnum::standard_block_formats();
+}
+
 bool format_set(const std::string& name, std::vector<std::string>& out) {
   if (name == "8bit") {
     out = kSet8;  // + P3109 / MX 8-bit formats when they exist

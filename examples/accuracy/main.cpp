@@ -65,7 +65,11 @@ void list() {
   std::printf("\nformats (bits, type):\n");
   for (const acc::Format& f : acc::all_formats())
     std::printf("  %-14s %2d  %s\n", f.name.c_str(), f.bits, f.type.c_str());
-  std::printf("  (P3109 and MX block formats: not yet in softnum)\n");
+  std::printf(
+      "\nblock-scaled formats (bits per value, type; not run: the kernels here are scalar; cards "
+      "in docs/formats.md):\n");
+  for (const softnum::BlockFormatEntry& b : acc::block_formats())
+    std::printf("  %-14s %5.2f  %s\n", b.name.c_str(), b.bits_per_value, b.type.c_str());
   std::printf(
       "\nformat sets: 8bit = float8_e4m3fn, float8_e5m2, posit8, fixed4_4; 16bit = binary16, "
       "bfloat16, "

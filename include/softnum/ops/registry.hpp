@@ -17,6 +17,7 @@
 #include <softnum/core/random.hpp>
 #include <softnum/gemm/gemm.hpp>
 #include <softnum/ops/quantize.hpp>
+#include <softnum/types/block.hpp>
 #include <softnum/types/fixed.hpp>
 #include <softnum/types/float.hpp>
 #include <softnum/types/posit.hpp>
@@ -28,6 +29,7 @@
 #include <limits>       // std::numeric_limits
 #include <span>         // std::span
 #include <string>       // std::string
+#include <string_view>  // std::string_view
 #include <type_traits>  // std::is_same_v
 #include <vector>       // std::vector
 
@@ -73,6 +75,22 @@ struct FormatEntry {
   int bias = 0;
   bool exact_in_float = false;   // every finite value is exactly a float
   bool exact_in_double = false;  // every finite value is exactly a double
+  // The layout and the specials in more detail (the format atlas, docs/formats.md, prints them).
+  bool is_signed = true;  // numeric_limits<T>::is_signed: a sign bit
+  double lowest = 0;      // numeric_limits<T>::lowest(): the most negative value (unsigned: the
+                          // smallest, 0 or the least positive value where there is no zero)
+  int exponent_bits = 0;  // floats: the exponent field; posits: es; fixed: 0
+  int fraction_bits = 0;  // floats: the fraction field; posits: the most fraction bits (at 1,
+                          // nbits - 3 - es); fixed: F
+  int zeros = 0;          // zero codes read as distinct values: 2 (+0 and -0), 1 or 0 (none)
+  std::vector<std::uint64_t> nan_codes;  // the NaN (NaR) codes when there are at most 4
+  std::vector<std::uint64_t> inf_codes;  // the infinity codes when there are at most 4
+  double overflow_value = 0;  // what 2^16384 becomes in round-to-nearest-even: +inf, NaN or max
+  // Where the format comes from (format_origin; empty when none): the standard that defines it,
+  // its ml_dtypes name and its PyTorch dtype.
+  std::string standard;
+  std::string ml_dtypes;
+  std::string torch;
   StorageHooks<float> f;
   StorageHooks<double> d;
   /// Scalar operations on doubles, each rounded once into the format (random: the word for
@@ -96,6 +114,73 @@ struct FormatEntry {
     }
   }
 };
+
+/// Where a standard format comes from: the document that defines it, its ml_dtypes name and its
+/// PyTorch dtype ("" where there is none).
+struct FormatOrigin {
+  const char* name;
+  const char* standard;
+  const char* ml_dtypes;
+  const char* torch;
+};
+
+/// The origin of the standard format (or block format) named `name`, or nullptr. Names of
+/// documents: IEEE 754-2019; OCP 8-bit Floating Point Specification (OFP8) Revision 1.0;
+/// OCP Microscaling Formats (MX) Specification v1.0; IEEE P3109 Interim Report v4.0 (June 2026);
+/// Posit Standard (2022).
+inline const FormatOrigin* format_origin(std::string_view name) noexcept {
+  static constexpr FormatOrigin origins[] = {
+      {"float32", "IEEE 754-2019 binary32 (hardware)", "float32 (NumPy)", "torch.float32"},
+      {"float64", "IEEE 754-2019 binary64 (hardware)", "float64 (NumPy)", "torch.float64"},
+      {"binary64", "IEEE 754-2019 binary64", "float64 (NumPy)", "torch.float64"},
+      {"binary32", "IEEE 754-2019 binary32", "float32 (NumPy)", "torch.float32"},
+      {"binary16", "IEEE 754-2019 binary16", "float16 (NumPy)", "torch.float16"},
+      {"bfloat16", "bfloat16 (Google Brain; Intel BF16)", "bfloat16", "torch.bfloat16"},
+      {"float8_e4m3fn", "OCP OFP8 v1.0 E4M3", "float8_e4m3fn", "torch.float8_e4m3fn"},
+      {"float8_e4m3", "IEEE 754-style E4M3 (inf and NaN in the top binade)", "float8_e4m3", ""},
+      {"float8_e5m2", "OCP OFP8 v1.0 E5M2", "float8_e5m2", "torch.float8_e5m2"},
+      {"float8_e4m3fnuz", "Graphcore / AMD FP8 E4M3 (fnuz)", "float8_e4m3fnuz",
+       "torch.float8_e4m3fnuz"},
+      {"float8_e5m2fnuz", "Graphcore / AMD FP8 E5M2 (fnuz)", "float8_e5m2fnuz",
+       "torch.float8_e5m2fnuz"},
+      {"float6_e2m3fn", "OCP MX v1.0 FP6 E2M3", "float6_e2m3fn", ""},
+      {"float6_e3m2fn", "OCP MX v1.0 FP6 E3M2", "float6_e3m2fn", ""},
+      {"float4_e2m1fn", "OCP MX v1.0 FP4 E2M1", "float4_e2m1fn",
+       "torch.float4_e2m1fn_x2 (two per byte)"},
+      {"float8_e8m0fnu", "OCP MX v1.0 E8M0 scale", "float8_e8m0fnu", "torch.float8_e8m0fnu"},
+      {"float8_ue4m3", "NVFP4 block scale (CUTLASS float_ue4m3_t)", "", ""},
+      {"float8_e4m3b11fnuz", "E4M3 with bias 11 (Graphcore, TPU)", "float8_e4m3b11fnuz", ""},
+      {"float8_e3m4", "IEEE 754-style E3M4", "float8_e3m4", ""},
+      {"binary8p3se", "IEEE P3109 v4.0 binary8p3se", "", ""},
+      {"binary8p4se", "IEEE P3109 v4.0 binary8p4se", "", ""},
+      {"binary8p5se", "IEEE P3109 v4.0 binary8p5se", "", ""},
+      {"binary8p3sf", "IEEE P3109 v4.0 binary8p3sf", "", ""},
+      {"binary8p4sf", "IEEE P3109 v4.0 binary8p4sf", "", ""},
+      {"binary4p2sf", "IEEE P3109 v4.0 binary4p2sf", "", ""},
+      {"binary8p1uf", "IEEE P3109 v4.0 binary8p1uf", "", ""},
+      {"binary8p4ue", "IEEE P3109 v4.0 binary8p4ue", "", ""},
+      {"posit8_0", "posit, es = 0 (SoftPosit posit8_t; before the 2022 standard)", "", ""},
+      {"posit8_1", "posit, es = 1 (before the 2022 standard)", "", ""},
+      {"posit8", "Posit Standard (2022) posit8", "", ""},
+      {"posit10", "Posit Standard (2022) layout, n = 10", "", ""},
+      {"posit12", "Posit Standard (2022) layout, n = 12", "", ""},
+      {"posit16_1", "posit, es = 1 (SoftPosit posit16_t; before the 2022 standard)", "", ""},
+      {"posit16", "Posit Standard (2022) posit16", "", ""},
+      {"posit32", "Posit Standard (2022) posit32", "", ""},
+      {"fixed2_6", "OCP MX v1.0 MXINT8 element", "", ""},
+      {"mxfp8_e4m3", "OCP MX v1.0 MXFP8 (E4M3)", "", ""},
+      {"mxfp8_e5m2", "OCP MX v1.0 MXFP8 (E5M2)", "", ""},
+      {"mxfp6_e3m2", "OCP MX v1.0 MXFP6 (E3M2)", "", ""},
+      {"mxfp6_e2m3", "OCP MX v1.0 MXFP6 (E2M3)", "", ""},
+      {"mxfp4", "OCP MX v1.0 MXFP4", "", ""},
+      {"mxint8", "OCP MX v1.0 MXINT8", "", ""},
+      {"nvfp4", "NVIDIA NVFP4 (TransformerEngine's recipe)", "", ""},
+  };
+  for (const FormatOrigin& o : origins) {
+    if (name == o.name) return &o;
+  }
+  return nullptr;
+}
 
 namespace detail::registry {
 
@@ -155,20 +240,31 @@ constexpr int bits() {
   }
 }
 
-/// The fractions of codes that are NaN and infinite. Up to 16 bits: every code. Wider: for each
-/// of the 2^16 top halves, the low halves 0, 1 (standing for all but the two extremes) and
-/// all-ones. Exact for floats with at least 16 fraction bits (a code is special through its low
-/// half only as "zero", "all ones" or "other"), posits (one NaR) and fixed point (none).
+/// The fractions of codes that are NaN and infinite, and those codes when there are at most 4 of
+/// a kind. Up to 16 bits: every code. Wider: for each of the 2^16 top halves, the low halves 0, 1
+/// (standing for all but the two extremes) and all-ones. Exact for floats with at least 16
+/// fraction bits (a code is special through its low half only as "zero", "all ones" or
+/// "other"), posits (one NaR) and fixed point (none).
 template <class T>
-void count_specials(double& nan_fraction, double& inf_fraction) {
+void count_specials(double& nan_fraction, double& inf_fraction,
+                    std::vector<std::uint64_t>& nan_codes, std::vector<std::uint64_t>& inf_codes) {
   using C = typename encoding<T>::type;
   using Bits = typename C::storage_type;
   constexpr int n = bits<T>();
+  constexpr std::size_t listed = 4;
   double nan = 0, inf = 0;
+  nan_codes.clear();
+  inf_codes.clear();
   auto classify = [&](std::uint64_t code, double weight) {
     const double v = static_cast<double>(C::from_bits(static_cast<Bits>(code)));
-    if (std::isnan(v)) nan += weight;
-    if (std::isinf(v)) inf += weight;
+    if (std::isnan(v)) {
+      nan += weight;
+      if (weight == 1 && nan_codes.size() <= listed) nan_codes.push_back(code);
+    }
+    if (std::isinf(v)) {
+      inf += weight;
+      if (weight == 1 && inf_codes.size() <= listed) inf_codes.push_back(code);
+    }
   };
   if constexpr (n <= 16) {
     for (std::uint64_t c = 0; c < (std::uint64_t{1} << n); ++c) classify(c, 1);
@@ -182,8 +278,21 @@ void count_specials(double& nan_fraction, double& inf_fraction) {
       classify(top | 1, static_cast<double>(ones - 1));
     }
   }
+  // A list is kept only when it holds every code of its kind.
+  if (nan > static_cast<double>(listed) || nan != static_cast<double>(nan_codes.size()))
+    nan_codes.clear();
+  if (inf > static_cast<double>(listed) || inf != static_cast<double>(inf_codes.size()))
+    inf_codes.clear();
   nan_fraction = nan / std::ldexp(1.0, n);
   inf_fraction = inf / std::ldexp(1.0, n);
+}
+
+/// The number of zero codes that read as distinct values: 2 (+0 and -0), 1, or 0 (no zero).
+template <class T>
+int zero_count() {
+  const double z = static_cast<double>(convert<T>(-0.0));
+  if (std::isnan(z) || z != 0) return 0;  // no zero code (OCP E8M0: NaN; else the least value)
+  return std::signbit(z) ? 2 : 1;
 }
 
 template <class T>
@@ -274,10 +383,28 @@ FormatEntry make_format_entry(const char* name, const char* type = "", const cha
   e.epsilon = static_cast<double>(L::epsilon());
   e.has_infinity = L::has_infinity;
   e.has_nan = L::has_quiet_NaN;
-  reg::count_specials<T>(e.nan_fraction, e.inf_fraction);
-  if constexpr (FloatFormat<typename reg::encoding<T>::type>) {
+  reg::count_specials<T>(e.nan_fraction, e.inf_fraction, e.nan_codes, e.inf_codes);
+  using C = typename reg::encoding<T>::type;
+  if constexpr (FloatFormat<C>) {
     e.has_bias = true;
-    e.bias = reg::encoding<T>::type::bias;
+    e.bias = C::bias;
+    e.exponent_bits = C::exponent_bits;
+    e.fraction_bits = C::mantissa_bits;
+  } else if constexpr (PositFormat<C>) {
+    e.exponent_bits = C::es;
+    e.fraction_bits = C::nbits - 3 - C::es > 0 ? C::nbits - 3 - C::es : 0;
+  } else if constexpr (FixedFormat<C>) {
+    e.fraction_bits = C::fraction_bits;
+  }
+  e.is_signed = L::is_signed;
+  e.lowest = static_cast<double>(L::lowest());
+  e.zeros = reg::zero_count<T>();
+  e.overflow_value = static_cast<double>(reg::pack<T>(
+      detail::Unpacked{detail::Kind::finite, false, 16384, 1}, Round::nearest_even, 0));
+  if (const FormatOrigin* o = format_origin(name)) {
+    e.standard = o->standard;
+    e.ml_dtypes = o->ml_dtypes;
+    e.torch = o->torch;
   }
   e.exact_in_float = reg::exact_in<T, float>();
   e.exact_in_double = reg::exact_in<T, double>();
@@ -391,6 +518,129 @@ const std::vector<FormatEntry>& standard_formats() {
     return v;
   }();
   return formats;
+}
+
+// Block-scaled formats ---------------------------------------------------------------------------
+
+/// NVFP4 (quantize_nvfp4, ops/block_quantize.hpp) as a layout: E2M1 elements, an unsigned E4M3
+/// scale per 16 elements and an FP32 scale per tensor. Not a Block type (Block's scales are E8M0).
+struct nvfp4_layout {
+  using element_type = float4_e2m1fn;
+  using scale_type = float8_ue4m3;
+  using tensor_scale_type = float;
+  static constexpr int block_size = 16;
+};
+
+/// One block-scaled format's card. Value i of a block: scale * element_i (times the tensor scale
+/// where there is one). Element and scale formats are standard formats (their own cards).
+struct BlockFormatEntry {
+  std::string name;             // run-time name, e.g. "mxfp8_e4m3"
+  std::string type;             // the C++ type, e.g. "Block<float8_e4m3fn, 32>"
+  std::string note;             // a short remark (may be empty)
+  std::string element;          // the standard format name of the elements,
+  std::string scale;            // of the per-block scale
+  std::string tensor_scale;     // and of the per-tensor scale ("" when none)
+  int block_size = 0;           // elements per scale
+  int element_bits = 0;         // the element's width
+  int scale_bits = 0;           // the scale's storage width (an unsigned E4M3 scale fills a byte)
+  double bits_per_value = 0;    // element_bits + scale_bits / block_size
+  std::size_t block_bytes = 0;  // one block: packed elements and the scale
+  double max = 0;               // the largest scale times the largest element
+  double min_positive = 0;      // the smallest scale times the smallest positive element
+  std::string standard;         // format_origin(name)
+};
+
+namespace detail::registry {
+
+template <class B>
+struct tensor_scale_of {
+  using type = void;
+};
+template <class B>
+  requires requires { typename B::tensor_scale_type; }
+struct tensor_scale_of<B> {
+  using type = typename B::tensor_scale_type;
+};
+
+/// The name under which T is a standard format (the first one), or "".
+template <class T>
+std::string standard_name() {
+  std::string found;
+  for_each_standard_format(
+      [&found]<class U>(format_tag<U>, const char* name, const char*, const char*) {
+        if constexpr (std::is_same_v<U, T>) {
+          if (found.empty()) found = name;
+        }
+      });
+  return found;
+}
+
+}  // namespace detail::registry
+
+/// The card of block format B (a Block<...> or nvfp4_layout) under `name`.
+template <class B>
+BlockFormatEntry make_block_format_entry(const char* name, const char* type = "",
+                                         const char* note = "") {
+  namespace reg = detail::registry;
+  using Element = typename B::element_type;
+  using Scale = typename B::scale_type;
+  using TensorScale = typename reg::tensor_scale_of<B>::type;
+  using LE = std::numeric_limits<Element>;
+  using LS = std::numeric_limits<Scale>;
+  BlockFormatEntry e;
+  e.name = name;
+  e.type = type;
+  e.note = note;
+  e.element = reg::standard_name<Element>();
+  e.scale = reg::standard_name<Scale>();
+  if constexpr (!std::is_void_v<TensorScale>) e.tensor_scale = reg::standard_name<TensorScale>();
+  e.block_size = B::block_size;
+  e.element_bits = reg::bits<Element>();
+  e.scale_bits = 8 * static_cast<int>(sizeof(typename Scale::storage_type));
+  e.bits_per_value = e.element_bits + static_cast<double>(e.scale_bits) / e.block_size;
+  e.block_bytes = (static_cast<std::size_t>(e.block_size * e.element_bits) + 7) / 8 +
+                  static_cast<std::size_t>(e.scale_bits / 8);
+  e.max = static_cast<double>(LS::max()) * static_cast<double>(LE::max());
+  e.min_positive = static_cast<double>(LS::denorm_min()) * static_cast<double>(LE::denorm_min());
+  if (const FormatOrigin* o = format_origin(name)) e.standard = o->standard;
+  return e;
+}
+
+/// The block-scaled formats: the OCP MX v1.0 formats (types/block.hpp) and NVFP4. Each call is
+/// visit(format_tag<B>{}, name, type, note).
+template <class Visit>
+void for_each_standard_block_format(Visit&& visit) {
+  visit(format_tag<mxfp8_e4m3>{}, "mxfp8_e4m3", "Block<float8_e4m3fn, 32>", "");
+  visit(format_tag<mxfp8_e5m2>{}, "mxfp8_e5m2", "Block<float8_e5m2, 32>", "");
+  visit(format_tag<mxfp6_e3m2>{}, "mxfp6_e3m2", "Block<float6_e3m2fn, 32>", "");
+  visit(format_tag<mxfp6_e2m3>{}, "mxfp6_e2m3", "Block<float6_e2m3fn, 32>", "");
+  visit(format_tag<mxfp4>{}, "mxfp4", "Block<float4_e2m1fn, 32>", "");
+  visit(format_tag<mxint8>{}, "mxint8", "Block<Fixed<2, 6>, 32>", "elements clamped to +-127/64");
+  visit(format_tag<nvfp4_layout>{}, "nvfp4", "quantize_nvfp4 (nvfp4_layout)",
+        "block values before the FP32 tensor scale");
+}
+
+/// The block-scaled formats' cards (built on first use).
+template <int = 0>
+const std::vector<BlockFormatEntry>& standard_block_formats() {
+  static const std::vector<BlockFormatEntry> formats = [] {
+    std::vector<BlockFormatEntry> v;
+    for_each_standard_block_format(
+        [&v]<class B>(format_tag<B>, const char* name, const char* type, const char* note) {
+          v.push_back(make_block_format_entry<B>(name, type, note));
+        });
+    return v;
+  }();
+  return formats;
+}
+
+/// The block format named `name`, or nullptr.
+template <int = 0>
+const BlockFormatEntry* find_block_format(const std::string& name) {
+  for (const BlockFormatEntry& f : standard_block_formats()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
 }
 
 /// The entry named `name` in `formats`, or nullptr. A program's table may hold its own type
