@@ -84,9 +84,14 @@ void Format::round_array(const S* x, S* y, std::size_t n, Round mode, std::uint6
 /// e<E>m<M> family, then "quire".
 const std::vector<Format>& all_formats();
 
-/// The format with this name; throws std::invalid_argument naming the valid ones otherwise.
-/// "quire" is a pseudo-format valid only as an accumulator.
+/// The format with this name; throws std::invalid_argument naming the valid ones otherwise, or
+/// saying why a format cannot be trained in (untrainable_reason). "quire" is a pseudo-format
+/// valid only as an accumulator.
 const Format& find_format(const std::string& name);
+
+/// Why f cannot hold a training tensor (no zero, or no negative values, e.g. float8_e8m0fnu and
+/// the unsigned formats), or "" when it can.
+std::string untrainable_reason(const Format& f);
 
 /// One line per format: name, type, bits, precision, range.
 std::string list_formats();

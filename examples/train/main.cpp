@@ -39,6 +39,8 @@ Formats (names: --list-formats; a FORMAT may also be a preset or a spec, see bel
   --weights F --activations F --gradients F --accumulator F --master F --loss F
                            one role (accumulator may also be 'quire': exact accumulation)
   --rounding R             nearest | stochastic | ROLE=MODE[,ROLE=MODE...] (default nearest)
+  --scaling RECIPE         scale and fake-quantize every GEMM operand: fp8_current, fp8_delayed[:N],
+                           mxfp8|mxfp6|mxfp4[:floor|:ceil], nvfp4, none (--list-formats explains)
   --chunk N                chunk-based accumulation in the GEMMs (Wang et al. 2018), 0 = off
   --schedule "E:SPEC,..."  change the formats at epoch E (from 1), e.g. "1:e5m2,3:binary16"
   --loss-scale N|dynamic   multiply the loss gradient by N (dynamic: from 65536, halve and skip
@@ -56,8 +58,8 @@ Running and output:
   --plot FILE.png          with --compare: test accuracy per epoch, drawn by gnuplot
   --progress auto|always|never   progress bar on stderr (auto: when stderr is a terminal)
   --skip-missing-data      exit 77 (a skipped test) when the data files are missing
-A SPEC is FORMAT or PRESET, followed by +ROLE=FORMAT or +rounding=ROLE:MODE items, e.g.
-  posit8+master=posit16+loss=posit16+accumulator=quire
+A SPEC is FORMAT or PRESET, followed by +ROLE=FORMAT, +rounding=ROLE:MODE or +scaling=RECIPE
+items, e.g. posit8+master=posit16+loss=posit16+accumulator=quire, float32+scaling=mxfp4:floor
 Exit status: 0 ok, 1 other error, 2 bad arguments, 3 diverged, 4 bad or missing data files.
 )";
 
@@ -174,6 +176,14 @@ Options parse(int argc, char** argv) {
       } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--rounding: ") + e.what());
       }
+    } else if (a == "--scaling") {
+      const std::string v = value();
+      try {
+        parse_scaling(v);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--scaling: ") + e.what());
+      }
+      c.cli.scaling = v;
     } else if (a == "--chunk") {
       c.chunk = static_cast<std::ptrdiff_t>(parse_int(a, value(), 0, 1 << 30));
     } else if (a == "--schedule") {
@@ -406,6 +416,7 @@ int main(int argc, char** argv) {
     if (o.list) {
       std::fputs(list_formats().c_str(), stdout);
       std::printf("\npresets (usable wherever a format spec is):\n%s", presets_help().c_str());
+      std::printf("\nscaled recipes (--scaling RECIPE or +scaling=RECIPE in a spec):\n%s", scaling_help().c_str());
       return 0;
     }
     return run(o, false);

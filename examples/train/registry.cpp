@@ -43,8 +43,33 @@ const std::vector<Format>& all_formats() {
   return formats;
 }
 
+std::string untrainable_reason(const Format& f) {
+  if (f.quire || f.round == nullptr) return "";
+  char buf[160];
+  const double zero = f.round(0.0, Round::nearest_even, 0),
+               minus_one = f.round(-1.0, Round::nearest_even, 0);
+  if (zero != 0.0) {
+    std::snprintf(buf, sizeof buf, "it has no zero (0 rounds to %g)", zero);
+    return buf;
+  }
+  if (!(minus_one < 0.0)) {
+    std::snprintf(buf, sizeof buf, "it has no negative values (-1 rounds to %g)", minus_one);
+    return buf;
+  }
+  return "";
+}
+
 const Format& find_format(const std::string& name) {
-  if (const Format* f = softnum::find_format(all_formats(), name)) return *f;
+  if (const Format* f = softnum::find_format(all_formats(), name)) {
+    const std::string why = untrainable_reason(*f);
+    if (!why.empty()) {
+      throw std::invalid_argument(
+          "format '" + name + "' cannot be a training format: " + why +
+          "; every role (weights, activations, gradients, accumulator, master, loss) "
+          "needs zero and negative values");
+    }
+    return *f;
+  }
   // The named formats one by one, the e<E>m<M> family as a rule.
   std::vector<Format> named;
   for (const Format& f : all_formats()) {
@@ -60,7 +85,7 @@ const Format& find_format(const std::string& name) {
 
 std::string list_formats() {
   std::string out;
-  char line[256];
+  char line[512];
   std::snprintf(line, sizeof line, "%-16s %4s %6s %12s %12s %12s  %s\n", "name", "bits", "digits",
                 "max", "min>0", "min normal", "type");
   out += line;
@@ -69,9 +94,11 @@ std::string list_formats() {
       std::snprintf(line, sizeof line, "%-16s %4s %6s %12s %12s %12s  %s\n", f.name.c_str(), "-",
                     "-", "-", "-", "-", ("accumulator only: " + f.type).c_str());
     } else {
-      std::snprintf(line, sizeof line, "%-16s %4d %6d %12.5g %12.5g %12.5g  %s\n", f.name.c_str(),
+      const std::string why = untrainable_reason(f);
+      std::snprintf(line, sizeof line, "%-16s %4d %6d %12.5g %12.5g %12.5g  %s%s\n", f.name.c_str(),
                     f.bits, f.digits, f.max, f.min_positive, f.min_normal,
-                    (f.note.empty() ? f.type : f.type + " (" + f.note + ")").c_str());
+                    (f.note.empty() ? f.type : f.type + " (" + f.note + ")").c_str(),
+                    why.empty() ? "" : (" [not trainable: " + why + "]").c_str());
     }
     out += line;
   }

@@ -25,6 +25,19 @@ constexpr Preset kPresets[] = {
     {"positnn_mixed", "posit8+master=posit16+loss=posit16+accumulator=quire",
      "PositNN's Posit8 + O16-L16q: posit8 F/B/G, posit16 optimizer and loss, quire"},
     {"positnn_o12l12", "posit8+master=posit12+loss=posit12+accumulator=quire", "PositNN's Posit8 + O12-L12q"},
+    // Scaled recipes (scaling.hpp): fp32 tensors, accumulation, master weights and loss; every GEMM
+    // operand fake-quantized with its scale.
+    {"fp8_current", "float32+scaling=fp8_current",
+     "TransformerEngine's Float8CurrentScaling: per-tensor fp32 scale from the tensor's amax, E4M3 "
+     "weights/activations, E5M2 gradients"},
+    {"fp8_delayed", "float32+scaling=fp8_delayed:16",
+     "TransformerEngine's DelayedScaling (margin 0, max of a 16-step amax history), E4M3/E5M2 as above"},
+    {"mxfp8", "float32+scaling=mxfp8:ceil",
+     "MXFP8 E4M3, blocks of 32 along K, E8M0 scale rounded up (TE, Mishra 2025), SR on gradients"},
+    {"mxfp6", "float32+scaling=mxfp6:ceil", "MXFP6 E3M2, blocks of 32 along K, E8M0 scale rounded up, SR on gradients"},
+    {"mxfp4", "float32+scaling=mxfp4:ceil", "MXFP4 E2M1, blocks of 32 along K, E8M0 scale rounded up, SR on gradients"},
+    {"nvfp4", "float32+scaling=nvfp4",
+     "NVFP4: E2M1, E4M3 scale per 16 along K, fp32 scale per tensor (TE's reference), SR on gradients"},
 };
 
 int role_index(const std::string& name) {
@@ -93,16 +106,19 @@ FormatSpec parse_spec(const std::string& text) {
       const std::size_t eq = item.find('=');
       if (eq == std::string::npos) {
         throw std::invalid_argument("bad item '" + item + "' in format spec '" + text +
-                                    "'; expected ROLE=FORMAT or rounding=ROLE:MODE,...");
+                                    "'; expected ROLE=FORMAT, rounding=ROLE:MODE,... or scaling=RECIPE");
       }
       const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
       if (key == "rounding") {
         parse_rounding(value, ':', out.override_mode);
+      } else if (key == "scaling") {
+        parse_scaling(value);  // validates
+        out.scaling = value;
       } else {
         const int r = role_index(key);
         if (r < 0) {
           throw std::invalid_argument("unknown role '" + key + "' in format spec '" + text + "'; valid roles: " +
-                                      role_list() + ", rounding");
+                                      role_list() + ", rounding, scaling");
         }
         find_format(value);
         out.override_format[static_cast<std::size_t>(r)] = value;
@@ -141,6 +157,17 @@ Roles resolve(const FormatSpec& spec, const FormatSpec& cli) {
     }
     roles.mode[kAccumulator] = Round::nearest_even;  // exact: nothing to round until the output
   }
+  const std::string& scaling = !cli.scaling.empty() ? cli.scaling : spec.scaling;
+  if (!scaling.empty()) roles.scaling = parse_scaling(scaling);
+  if (roles.scaling.active()) {
+    for (std::size_t r = 0; r < kRoles; ++r) {
+      if (!roles.format[r]->quire && roles.format[r]->needs_double()) {
+        throw std::invalid_argument("scaling " + roles.scaling.describe() + " quantizes float tensors; the " +
+                                    kRoleNames[r] + " format " + roles.format[r]->name +
+                                    " needs double containers (use a format whose values are floats)");
+      }
+    }
+  }
   return roles;
 }
 
@@ -150,6 +177,7 @@ std::string Roles::describe() const {
     s += (s.empty() ? "" : " ") + std::string(kRoleNames[r]) + "=" + format[r]->name;
     if (mode[r] == Round::stochastic) s += "(SR)";
   }
+  if (scaling.active()) s += " scaling=" + scaling.describe();
   return s;
 }
 

@@ -35,6 +35,23 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   return x;
 }
 
+/// A GEMM operand: its role and, for the scaled recipes, which tensor it is (the key of its
+/// per-tensor scale: layer id * 3 + 0 input, 1 weights, 2 output gradient; -1 none).
+struct Operand {
+  Role role;
+  int tensor = -1;
+  bool exact_last_line = false;  // the last row of A or column of B (the ones of the bias) stays exact
+};
+
+/// Per-tensor scaling state (scaling.hpp): the delayed-scaling history and the scale this tensor
+/// was quantized with in the current training step, which its later uses in the step reuse (the
+/// backward GEMMs use the tensor quantized in the forward pass, as TransformerEngine does).
+struct TensorScale {
+  AmaxHistory history;
+  float scale = 1.0f;
+  std::uint64_t step = 0;  // 0: not yet quantized
+};
+
 /// Shared state of one run: formats, backend, the counters that make every rounding's random
 /// words a pure function of (seed, call number, element), and the energy tally.
 template <class S>
@@ -45,18 +62,93 @@ struct Ctx {
   std::uint64_t calls = 0;  // increments on every rounding call: the Philox stream
   std::ptrdiff_t chunk = 0;
   double energy_pj = 0;
+  bool training = false;    // a training step (not the test pass): scales are recorded
+  std::uint64_t step = 0;   // training steps so far
+  std::vector<TensorScale> scales;
+  std::vector<S> qa, qb;    // quantized operands
 
   const Format& fmt(Role r) const { return *roles.format[r]; }
   Round mode(Role r) const { return roles.mode[r]; }
   std::uint64_t next() { return ++calls; }
 
-  /// C = A * B, the accumulator model, rounded to role `dest`.
-  void matmul(MatrixView<const S> A, MatrixView<const S> B, MatrixView<S> C, Role a_role, Role b_role, Role dest) {
+  /// C = A * B, the accumulator model, rounded to role `dest`. bias_k: the last index along K is
+  /// the bias term (weights' bias column times the activations' ones), which a scaled recipe
+  /// leaves in full precision as TransformerEngine adds the bias after the GEMM.
+  void matmul(MatrixView<const S> A, MatrixView<const S> B, MatrixView<S> C, Operand a, Operand b, Role dest,
+              bool bias_k = false) {
     const Format& acc = fmt(kAccumulator);
+    double mul = mul_pj(fmt(a.role), fmt(b.role));
+    if (roles.scaling.active()) {
+      A = quantize_operand(A, a, true, bias_k, qa);
+      B = quantize_operand(B, b, false, bias_k, qb);
+      mul = mul_pj(find_format(element_format(roles.scaling, a.role == kGradients)),
+                   find_format(element_format(roles.scaling, b.role == kGradients)));
+    }
     be.matmul(acc, mode(kAccumulator), fmt(dest), mode(dest), A, B, C, mix(seed, next()), chunk);
     const double macs = static_cast<double>(A.rows) * static_cast<double>(A.cols) * static_cast<double>(B.cols);
     const double outs = static_cast<double>(C.rows) * static_cast<double>(C.cols);
-    energy_pj += macs * (mul_pj(fmt(a_role), fmt(b_role)) + add_pj(acc)) + outs * add_pj(fmt(dest));
+    energy_pj += macs * (mul + add_pj(acc)) + outs * add_pj(fmt(dest));
+  }
+
+  /// The scaled recipe's fake quantization of a GEMM operand (A: M x K, a_side; B: K x N), into
+  /// buf with K contiguous per line (row of A, column of B), zero-padded to whole blocks. The
+  /// bias term (bias_k) and an exact last line are zero while the scale is taken and restored after.
+  MatrixView<const S> quantize_operand(MatrixView<const S> V, const Operand& op, bool a_side, bool bias_k,
+                                       std::vector<S>& buf) {
+    if constexpr (!std::is_same_v<S, float>) {
+      (void)V, (void)op, (void)a_side, (void)bias_k, (void)buf;
+      throw std::logic_error("scaled recipes need float containers (checked by resolve)");
+    } else {
+      const Scaling& sc = roles.scaling;
+      const std::ptrdiff_t lines = a_side ? V.rows : V.cols, K = a_side ? V.cols : V.rows;
+      const std::ptrdiff_t bs = sc.block(), L = (K + bs - 1) / bs * bs;
+      buf.assign(static_cast<std::size_t>(lines * L), 0.0f);
+      for (std::ptrdiff_t i = 0; i < lines; ++i) {
+        float* line = buf.data() + i * L;
+        for (std::ptrdiff_t k = 0; k < K; ++k) line[k] = a_side ? V(i, k) : V(k, i);
+        if (bias_k) line[K - 1] = 0.0f;
+      }
+      if (op.exact_last_line) std::fill_n(buf.data() + (lines - 1) * L, K, 0.0f);
+      const std::size_t n = buf.size();
+      const bool gradient = op.role == kGradients;
+      if (sc.per_tensor()) {
+        const float fp8_max = gradient ? kE5M2Max : kE4M3Max;
+        fake_quantize_fp8(buf.data(), buf.data(), n, tensor_scale(op.tensor, buf.data(), n, fp8_max), gradient);
+      } else {
+        fake_quantize_blocks(sc, buf.data(), buf.data(), n, gradient ? Round::stochastic : Round::nearest_even,
+                             mix(seed, next()));
+      }
+      for (std::ptrdiff_t i = 0; i < lines; ++i) {
+        if (bias_k) buf[static_cast<std::size_t>(i * L + K - 1)] = a_side ? V(i, K - 1) : V(K - 1, i);
+      }
+      if (op.exact_last_line) {
+        for (std::ptrdiff_t k = 0; k < K; ++k)
+          buf[static_cast<std::size_t>((lines - 1) * L + k)] = a_side ? V(lines - 1, k) : V(k, lines - 1);
+      }
+      return a_side ? MatrixView<const S>{buf.data(), V.rows, V.cols, L, 1}
+                    : MatrixView<const S>{buf.data(), V.rows, V.cols, 1, L};
+    }
+  }
+
+  /// The per-tensor scale of tensor `key` whose values are x[0..n) (see TensorScale).
+  float tensor_scale(int key, const float* x, std::size_t n, float fp8_max) {
+    if (key < 0) throw std::logic_error("per-tensor scaling of an operand without a tensor key");
+    if (scales.size() <= static_cast<std::size_t>(key))
+      scales.resize(static_cast<std::size_t>(key) + 1, TensorScale{AmaxHistory(roles.scaling.history), 1.0f, 0});
+    TensorScale& t = scales[static_cast<std::size_t>(key)];
+    if (training && t.step == step) return t.scale;
+    float s;
+    if (roles.scaling.kind == ScalingKind::fp8_current) {
+      s = current_scale(amax_of(x, n), fp8_max);
+    } else {
+      s = t.history.scale();
+      if (training) t.history.record(amax_of(x, n), fp8_max);
+    }
+    if (training) {
+      t.scale = s;
+      t.step = step;
+    }
+    return s;
   }
   void round(Role r, const S* x, S* y, std::size_t n) { round(fmt(r), mode(r), x, y, n); }
   void round(const Format& f, Round m, const S* x, S* y, std::size_t n) {
@@ -86,6 +178,11 @@ class Layer {
   virtual void backward(Ctx<S>& c, const std::vector<S>& dy, std::vector<S>& dx, int batch, bool need_dx) = 0;
   virtual Param<S>* param() { return nullptr; }
   virtual std::string name() const = 0;
+  int id = 0;  // position in the network: the per-tensor scaling keys 3 id + (0 input, 1 weights, 2 dy)
+  Operand input() const { return {kActivations, 3 * id, false}; }
+  Operand input_with_ones() const { return {kActivations, 3 * id, true}; }
+  Operand weights() const { return {kWeights, 3 * id + 1, false}; }
+  Operand dy() const { return {kGradients, 3 * id + 2, false}; }
 };
 
 /// y = x W^T + b: x (batch x in), W (out x (in + 1)), the bias is the last column and the input
@@ -107,17 +204,17 @@ class Dense final : public Layer<S> {
     y.resize(static_cast<std::size_t>(batch) * static_cast<std::size_t>(out_));
     const MatrixView<const S> W = row_major(p_.weights.data(), out_, k);
     c.matmul(row_major(static_cast<const S*>(xa_.data()), batch, k), W.transpose(), row_major(y.data(), batch, out_),
-             kActivations, kWeights, kActivations);
+             this->input(), this->weights(), kActivations, true);
   }
   void backward(Ctx<S>& c, const std::vector<S>& dy, std::vector<S>& dx, int batch, bool need_dx) override {
     const std::ptrdiff_t k = in_ + 1;
     const MatrixView<const S> D = row_major(dy.data(), batch, out_);
     c.matmul(D.transpose(), row_major(static_cast<const S*>(xa_.data()), batch, k), row_major(p_.grad.data(), out_, k),
-             kGradients, kActivations, kGradients);
+             this->dy(), this->input_with_ones(), kGradients);
     if (need_dx) {
       dx.resize(static_cast<std::size_t>(batch) * static_cast<std::size_t>(in_));
       const MatrixView<const S> Wv{p_.weights.data(), out_, in_, k, 1};  // W without the bias column
-      c.matmul(D, Wv, row_major(dx.data(), batch, in_), kGradients, kWeights, kGradients);
+      c.matmul(D, Wv, row_major(dx.data(), batch, in_), this->dy(), this->weights(), kGradients);
     }
   }
   Param<S>* param() override { return &p_; }
@@ -167,14 +264,14 @@ class Conv final : public Layer<S> {
     // here the M = batch*ho*wo positions rather than the few output channels.
     c.matmul(row_major(static_cast<const S*>(p_.weights.data()), cout_, K),
              row_major(static_cast<const S*>(cols_.data()), M, K).transpose(),
-             MatrixView<S>{y.data(), cout_, M, 1, cout_}, kWeights, kActivations, kActivations);
+             MatrixView<S>{y.data(), cout_, M, 1, cout_}, this->weights(), this->input(), kActivations, true);
   }
 
   void backward(Ctx<S>& c, const std::vector<S>& dy, std::vector<S>& dx, int batch, bool need_dx) override {
     const std::ptrdiff_t K = p_.cols, M = static_cast<std::ptrdiff_t>(batch) * ho_ * wo_;
     const MatrixView<const S> D = row_major(dy.data(), M, cout_);
     c.matmul(D.transpose(), row_major(static_cast<const S*>(cols_.data()), M, K), row_major(p_.grad.data(), cout_, K),
-             kGradients, kActivations, kGradients);
+             this->dy(), this->input_with_ones(), kGradients);
     if (!need_dx) return;
     // dx[b,iy,ix,c] = sum over (ky,kx,co) of dy[b, iy-ky+pad, ix-kx+pad, co] * W[co, ky, kx, c]:
     // a GEMM of the "full" im2col of dy with W rearranged as (cin x k*k*cout).
@@ -210,7 +307,7 @@ class Conv final : public Layer<S> {
     // dx^T = wr dcols^T, vectorised across the M2 positions (as in forward).
     c.matmul(row_major(static_cast<const S*>(wr_.data()), cin_, K2),
              row_major(static_cast<const S*>(dcols_.data()), M2, K2).transpose(),
-             MatrixView<S>{dx.data(), cin_, M2, 1, cin_}, kWeights, kGradients, kGradients);
+             MatrixView<S>{dx.data(), cin_, M2, 1, cin_}, this->weights(), this->dy(), kGradients);
   }
   Param<S>* param() override { return &p_; }
   std::string name() const override {
@@ -309,7 +406,7 @@ template <class S>
 class Trainer {
  public:
   Trainer(const Config& cfg, const Dataset& tr, const Dataset& te, Backend& be)
-      : cfg_(cfg), train_(tr), test_(te), ctx_{be, resolve_epoch(1), mix(cfg.seed, 0x5EED), 0, cfg.chunk, 0} {
+      : cfg_(cfg), train_(tr), test_(te), ctx_{be, resolve_epoch(1), mix(cfg.seed, 0x5EED), 0, cfg.chunk, 0, false, 0, {}, {}, {}} {
     build();
     init_weights();
   }
@@ -464,6 +561,7 @@ class Trainer {
       }
       layers_.push_back(std::make_unique<Dense<S>>(in, kClasses));
     }
+    for (std::size_t i = 0; i < layers_.size(); ++i) layers_[i]->id = static_cast<int>(i);
   }
 
   /// Initial weights drawn in float32 from Philox(seed, layer), identical for every format; the
@@ -502,7 +600,8 @@ class Trainer {
   /// master format, the weights from the master copy.
   void switch_formats(int epoch) {
     const Roles next = resolve_epoch(epoch);
-    if (next.format == ctx_.roles.format && next.mode == ctx_.roles.mode) return;
+    if (next.format == ctx_.roles.format && next.mode == ctx_.roles.mode && next.scaling == ctx_.roles.scaling) return;
+    if (!(next.scaling == ctx_.roles.scaling)) ctx_.scales.clear();  // a new recipe starts its own histories
     ctx_.roles = next;
     for (auto& l : layers_) {
       if (Param<S>* p = l->param()) {
@@ -660,6 +759,8 @@ class Trainer {
     auto last = t0;
     for (std::size_t start = 0; start < n; start += static_cast<std::size_t>(cfg_.batch)) {
       const int batch = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(cfg_.batch), n - start));
+      ctx_.training = true;
+      ++ctx_.step;
       load_batch(train_, order, start, batch);
       forward(batch);
       applied_scale_ = scale_;
@@ -696,6 +797,7 @@ class Trainer {
     int correct = 0;
     const int eb = 500;
     const double energy = ctx_.energy_pj;  // the energy figure is for training only
+    ctx_.training = false;                   // the test pass does not change the scaling state
     for (std::size_t start = 0; start < n; start += eb) {
       const int batch = static_cast<int>(std::min<std::size_t>(eb, n - start));
       load_batch(test_, order, start, batch);

@@ -4,6 +4,7 @@
 #include "backend.hpp"
 #include "data.hpp"
 #include "format.hpp"
+#include "scaling.hpp"
 
 #include <array>
 #include <cstdint>
@@ -22,15 +23,18 @@ inline constexpr std::array<const char*, kRoles> kRoleNames = {"weights", "activ
 struct Roles {
   std::array<const Format*, kRoles> format{};
   std::array<Round, kRoles> mode{};
+  Scaling scaling;  // a scaled recipe applied to every GEMM operand (scaling.hpp)
   std::string describe() const;  // "weights=... activations=..." (formats, then non-nearest modes)
 };
 
-/// A run configuration's format part from a spec "BASE[+ROLE=FORMAT...][+rounding=ROLE:MODE,...]",
-/// where BASE is a format or preset name. Explicit command-line overrides are applied on top.
+/// A run configuration's format part from a spec
+/// "BASE[+ROLE=FORMAT...][+rounding=ROLE:MODE,...][+scaling=RECIPE]", where BASE is a format or
+/// preset name. Explicit command-line overrides are applied on top.
 struct FormatSpec {
   std::string base;                                       // format or preset name
   std::array<std::string, kRoles> override_format{};      // empty: from base
   std::array<int, kRoles> override_mode{-1, -1, -1, -1, -1, -1};  // -1: unset, else a Round
+  std::string scaling;                                    // empty: from base (none)
 };
 
 /// Parses and resolves a spec on top of the command-line overrides `cli`. Throws
