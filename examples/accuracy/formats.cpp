@@ -140,7 +140,7 @@ const std::vector<softnum::BlockFormatEntry>& block_formats() {
 
 bool format_set(const std::string& name, std::vector<std::string>& out) {
   if (name == "8bit") {
-    out = kSet8;  // + P3109 / MX 8-bit formats when they exist
+    out = kSet8;  // the other 8-bit formats (P3109, E8M0, fnuz, ...): by name or `all`
   } else if (name == "16bit") {
     out = kSet16;
   } else if (name == "32bit") {

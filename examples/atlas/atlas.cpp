@@ -267,6 +267,7 @@ std::string card(const FormatEntry& e) {
   row(out, "NaN", nans(e));
   row(out, "zero", zeros(e));
   row(out, "overflow (nearest even)", overflow(e));
+  if (!e.saturation.empty()) row(out, "P3109 saturation mode", e.saturation);
   return out + "\n";
 }
 

@@ -111,7 +111,10 @@ TEST_CASE("atlas: special codes and overflow as the standards give them", "[atla
   CHECK(entry("float4_e2m1fn").overflow_value == 6);       // MX: no inf/NaN, saturates
   CHECK(entry("binary8p4sf").overflow_value == 240);       // P3109 finite domain
   CHECK(std::isinf(entry("binary8p4se").overflow_value));  // P3109 SatNone, extended
-  CHECK(entry("posit8").max == 0x1p24);                    // Posit Standard: maxpos = 2^(4n-8)
+  CHECK(entry("binary8p4se").saturation == "SatNone");     // the aliases' default mode
+  CHECK(entry("binary8p4sf").saturation == "SatNone");
+  CHECK(entry("float8_e4m3fn").saturation.empty());
+  CHECK(entry("posit8").max == 0x1p24);  // Posit Standard: maxpos = 2^(4n-8)
   CHECK(entry("posit16").max == 0x1p56);
   CHECK(entry("posit32").max == 0x1p120);
   CHECK(entry("fixed2_6").max == 127.0 / 64);  // MX §5.4.1 INT8: 1.6 two's complement

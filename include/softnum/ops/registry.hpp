@@ -86,6 +86,7 @@ struct FormatEntry {
   std::vector<std::uint64_t> nan_codes;  // the NaN (NaR) codes when there are at most 4
   std::vector<std::uint64_t> inf_codes;  // the infinity codes when there are at most 4
   double overflow_value = 0;  // what 2^16384 becomes in round-to-nearest-even: +inf, NaN or max
+  std::string saturation;     // IEEE P3109 formats: "SatNone", "SatFinite" or "SatPropagate"
   // Where the format comes from (format_origin; empty when none): the standard that defines it,
   // its ml_dtypes name and its PyTorch dtype.
   std::string standard;
@@ -390,6 +391,11 @@ FormatEntry make_format_entry(const char* name, const char* type = "", const cha
     e.bias = C::bias;
     e.exponent_bits = C::exponent_bits;
     e.fraction_bits = C::mantissa_bits;
+    if constexpr (C::spec.p3109) {
+      e.saturation = C::spec.saturation == Saturation::none     ? "SatNone"
+                     : C::spec.saturation == Saturation::finite ? "SatFinite"
+                                                                : "SatPropagate";
+    }
   } else if constexpr (PositFormat<C>) {
     e.exponent_bits = C::es;
     e.fraction_bits = C::nbits - 3 - C::es > 0 ? C::nbits - 3 - C::es : 0;
