@@ -150,7 +150,7 @@ inline const FormatOrigin* format_origin(std::string_view name) noexcept {
        "torch.float4_e2m1fn_x2 (two per byte)"},
       {"float8_e8m0fnu", "OCP MX v1.0 E8M0 scale", "float8_e8m0fnu", "torch.float8_e8m0fnu"},
       {"float8_ue4m3", "NVFP4 block scale (CUTLASS float_ue4m3_t)", "", ""},
-      {"float8_e4m3b11fnuz", "E4M3 with bias 11 (Graphcore, TPU)", "float8_e4m3b11fnuz", ""},
+      {"float8_e4m3b11fnuz", "E4M3 fnuz with bias 11 (ml_dtypes)", "float8_e4m3b11fnuz", ""},
       {"float8_e3m4", "IEEE 754-style E3M4", "float8_e3m4", ""},
       {"binary8p3se", "IEEE P3109 v4.0 binary8p3se", "", ""},
       {"binary8p4se", "IEEE P3109 v4.0 binary8p4se", "", ""},
