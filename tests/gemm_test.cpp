@@ -358,8 +358,78 @@ TEST_CASE("gemm is bit-identical to gemm_reference: float inputs, posit accumula
   check_fast<Accumulation<exact_product, posit32>, float, float, float>(o, 0.05, 76);
   o.output_round = Round::stochastic;
   check_fast<Accumulation<exact_product, posit16>, float, float, binary16>(o, 0.02, 77);
-  o.round = Round::stochastic;  // not this kernel's: the reference computes it
+  o.round = Round::stochastic;  // the kernel's stochastic copy (more below)
   check_fast<Accumulation<exact_product, posit16>, float, float, float>(o, 0.02, 78);
+}
+
+namespace {
+
+/// Whether the fast kernels (not the generic model) compute gemm<Model> of float inputs with
+/// options o: so that a stochastic test below cannot pass by falling back to the reference.
+template <class Model, class TC>
+bool kernel_applies(const GemmOptions& o) {
+#if SOFTNUM_GEMM_SIMD
+  std::vector<float> a(6, 1.0f), b(6, 1.0f);
+  std::vector<TC> c(4);
+  const MatrixView<const float> A = row_major(a.data(), 2, 3), B = row_major(b.data(), 3, 2);
+  return detail::gemm_fast::try_rows<Model>(A, B, row_major(c.data(), 2, 2), o, 0, 2);
+#else
+  (void)o;
+  return false;
+#endif
+}
+
+}  // namespace
+
+TEST_CASE(
+    "gemm is bit-identical to gemm_reference: stochastic rounding into a posit or fixed "
+    "accumulator",
+    "[gemm][fast][stochastic]") {
+  // Float containers with exact products fused into a posit or saturating fixed-point
+  // accumulator, Round::stochastic: the kernel draws the model's Philox words across lanes.
+  // Random values with specials (NaN, inf, huge: the lanes that fall back to the model), K not a
+  // multiple of the vector width, chunks, C + A*B, large and tiny scales (posit tapered ends,
+  // fixed saturation, products far below the fixed grid), seeds with both key halves used.
+  using Q8 = Fixed<8, 8>;
+  using Q4 = Fixed<4, 12>;
+  GemmOptions o;
+  o.round = Round::stochastic;
+  o.seed = 0x9E3779B97F4A7C15u;
+#if SOFTNUM_GEMM_SIMD
+  CHECK(kernel_applies<Accumulation<exact_product, posit16>, float>(o));
+  CHECK(kernel_applies<Accumulation<exact_product, posit16_1>, float>(o));
+  CHECK(kernel_applies<Accumulation<exact_product, posit8>, float>(o));
+  CHECK(kernel_applies<Accumulation<exact_product, Q8>, float>(o));
+  CHECK(kernel_applies<Accumulation<exact_product, Q4>, float>(o));
+  // Too many fraction bits for 32 random bits below a double's 53: the generic model.
+  CHECK_FALSE(kernel_applies<Accumulation<exact_product, posit32>, float>(o));
+  CHECK_FALSE(kernel_applies<Accumulation<exact_product, Fixed<16, 16>>, float>(o));
+  o.round = Round::toward_zero;
+  CHECK_FALSE(kernel_applies<Accumulation<exact_product, posit16>, float>(o));
+  o.round = Round::stochastic;
+#endif
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>(o, 0.02, 91);
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>(o, 0.02, 92,
+                                                                        1e6);  // tapered ends
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>(o, 0.0, 93, 1e-5);
+  check_fast<Accumulation<exact_product, posit16_1>, float, float, posit16_1>(o, 0.05, 94);
+  check_fast<Accumulation<exact_product, posit8>, float, float, float>(o, 0.05, 95, 4.0);
+  check_fast<Accumulation<exact_product, Q8>, float, float, float>(o, 0.02, 96);
+  check_fast<Accumulation<exact_product, Q8>, float, float, float>(o, 0.0, 97, 30.0);  // saturation
+  check_fast<Accumulation<exact_product, Q8>, float, float, float>(o, 0.0, 98,
+                                                                   0x1p-6);  // below the grid
+  check_fast<Accumulation<exact_product, Q4>, float, float, float>(o, 0.05, 99);
+  o.seed = 7;
+  o.chunk = 7;
+  o.accumulate = true;
+  check_fast<Accumulation<exact_product, posit16>, float, float, float>(o, 0.02, 101);
+  check_fast<Accumulation<exact_product, posit8>, float, float, float>(o, 0.05, 102);
+  check_fast<Accumulation<exact_product, Q8>, float, float, float>(o, 0.05, 103, 4.0);
+  check_fast<Accumulation<exact_product, Q4>, float, float, float>(o, 0.05, 104);
+  o.chunk = 64;
+  o.output_round = Round::stochastic;
+  check_fast<Accumulation<exact_product, posit16>, float, float, binary16>(o, 0.02, 105);
+  check_fast<Accumulation<exact_product, Q8>, float, float, bfloat16>(o, 0.02, 106, 8.0);
 }
 
 TEST_CASE("gemm is bit-identical to gemm_reference: float inputs, fixed-point accumulator",

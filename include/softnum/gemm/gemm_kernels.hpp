@@ -28,6 +28,13 @@
 //                 their fraction bits (products exact, e.g. Fixed<8,8> -> Fixed<16,16>), product
 //                 exact_product or the accumulator type: int32 lanes, exact products, saturating
 //                 (or wrapping) int32 adds, any rounding mode (nothing is ever rounded).
+//  fused kernel   A, B: float; exact_product; accumulator a posit with a double path or a
+//                 saturating Fixed (I + F <= 48): double lanes, products exact, sums made
+//                 round-to-odd by TwoSum, then one rounding to the accumulator (bit trick).
+//                 Modes: nearest_even, and stochastic where 32 random bits fit below a double's
+//                 significand (posit8, posit16; Fixed with I + F <= 20): the model's Philox words
+//                 are drawn in the kernel, 8 lanes at a time. Lanes that reach the posit's tapered
+//                 ends or a non-finite value are recomputed by gemm_element.
 //
 // Instruction sets: each SIMD kernel is compiled three times from gemm_simd.inc (AVX-512, AVX2
 // + F16C, and generic vector code for SSE2 / other targets; target attributes, no flags needed) and
@@ -95,6 +102,8 @@ typedef std::int32_t vi8 __attribute__((vector_size(32)));
 typedef double vd8 __attribute__((vector_size(64)));
 typedef std::uint64_t vul8 __attribute__((vector_size(64)));
 typedef std::int64_t vl8 __attribute__((vector_size(64)));
+typedef std::uint64_t vul4 __attribute__((vector_size(32)));  // halves and quarters of vul8 for
+typedef std::uint64_t vul2 __attribute__((vector_size(16)));  // the AVX2 / SSE2 multiplies
 
 template <class V>
 struct lane_of;
@@ -212,6 +221,22 @@ struct FloatPlan {
 template <bool Sat>
 struct FixedTag {};
 
+/// Run-time constants of fused_acc_tile. magic, lo, hi: the fixed-point grid rounding and bounds
+/// (round_fixed); seed: the Philox key of stochastic rounding; sr_up = 2^(F+32), sr_down = 2^-F,
+/// cap_pos / cap_neg: the largest positive and negative raw magnitudes (round_fixed_sr).
+struct FusedParams {
+  double magic = 0, lo = 0, hi = 0;
+  std::uint64_t seed = 0;
+  double sr_up = 0, sr_down = 0;
+  std::uint64_t cap_pos = 0, cap_neg = 0;
+};
+
+/// Whether the fused kernel rounds stochastically to Posit<N, ES> from a double rounded to odd:
+/// that needs the discarded fraction to 32 + 2 bits (round_shift's F = RNE(tail 2^32) from a
+/// round-to-odd tail), so at most 52 - 34 = 18 fraction bits (posit8, posit16; not posit32).
+template <int N, int ES>
+inline constexpr bool posit_sr_lanes = N - 3 - ES <= 18;
+
 }  // namespace softnum::detail::gemm_fast
 
 // ----- the SIMD kernels, once per instruction set ------------------------------------------------
@@ -315,7 +340,8 @@ L start(const TC& c, const GemmOptions& o, std::ptrdiff_t i, std::ptrdiff_t j, s
 /// Packs A (rows x K, MR rows interleaved per k) and, per block of NR columns, B (K x NR), pads
 /// with zeros, runs the tile kernel on every MR x NR block and finishes each valid output.
 /// deca(r, k), decb(k, j): input values as lanes L; start(r, j): the initial accumulator value;
-/// kern(a, b, tile, bad): the kernel; finish(r, j, value, bad): writes C.
+/// kern(a, b, tile, bad, r0, j0): the kernel for the tile whose first output is (r0, j0);
+/// finish(r, j, value, bad): writes C.
 template <int MR, int NR, class L, class DecA, class DecB, class Start, class Kern, class Finish>
 void run_tiles(std::ptrdiff_t rows, std::ptrdiff_t K, std::ptrdiff_t N, DecA deca, DecB decb, Start start,
                Kern kern, Finish finish) {
@@ -341,7 +367,7 @@ void run_tiles(std::ptrdiff_t rows, std::ptrdiff_t K, std::ptrdiff_t N, DecA dec
         for (std::ptrdiff_t c = 0; c < NR; ++c) {
           tile[static_cast<std::size_t>(r * NR + c)] = (r < nr && c < nc) ? start(g * MR + r, j0 + c) : L{0};
         }
-      kern(ap.data() + g * K * MR, bp.data(), tile.data(), bad.data());
+      kern(ap.data() + g * K * MR, bp.data(), tile.data(), bad.data(), g * MR, j0);
       for (std::ptrdiff_t r = 0; r < nr; ++r)
         for (std::ptrdiff_t c = 0; c < nc; ++c) {
           const auto t = static_cast<std::size_t>(r * NR + c);
@@ -392,18 +418,28 @@ bool float_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
       constexpr int MR = (Plan::fused && Plan::afmt::kind == 1) ? 6 : 4, NR = 32;
       const auto tile_fn = SOFTNUM_GK_PICK(float_tile, Plan, MR);
       run_tiles<MR, NR, float>(
-          rows, K, N, deca, [&](std::ptrdiff_t k, std::ptrdiff_t j) { return to_float_exact(B(k, j)); },
-          [&](std::ptrdiff_t r, std::ptrdiff_t j) { return start<Acc, float>(C(i0 + r, j), o, i0 + r, j, K); },
-          [&](const float* ap, const float* bp, float* tile, std::uint64_t*) { tile_fn(ap, bp, K, chunk, tile); },
+          rows, K, N, deca,
+          [&](std::ptrdiff_t k, std::ptrdiff_t j) { return to_float_exact(B(k, j)); },
+          [&](std::ptrdiff_t r, std::ptrdiff_t j) {
+            return start<Acc, float>(C(i0 + r, j), o, i0 + r, j, K);
+          },
+          [&](const float* ap, const float* bp, float* tile, std::uint64_t*, std::ptrdiff_t,
+              std::ptrdiff_t) { tile_fn(ap, bp, K, chunk, tile); },
           fin);
     } else {
       constexpr int MR = 4, NR = 16;
       const auto tile_fn = SOFTNUM_GK_PICK(double_tile, Plan, MR);
       run_tiles<MR, NR, double>(
-          rows, K, N, [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<double>(deca(r, k)); },
-          [&](std::ptrdiff_t k, std::ptrdiff_t j) { return static_cast<double>(to_float_exact(B(k, j))); },
-          [&](std::ptrdiff_t r, std::ptrdiff_t j) { return start<Acc, double>(C(i0 + r, j), o, i0 + r, j, K); },
-          [&](const double* ap, const double* bp, double* tile, std::uint64_t*) { tile_fn(ap, bp, K, chunk, tile); },
+          rows, K, N,
+          [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<double>(deca(r, k)); },
+          [&](std::ptrdiff_t k, std::ptrdiff_t j) {
+            return static_cast<double>(to_float_exact(B(k, j)));
+          },
+          [&](std::ptrdiff_t r, std::ptrdiff_t j) {
+            return start<Acc, double>(C(i0 + r, j), o, i0 + r, j, K);
+          },
+          [&](const double* ap, const double* bp, double* tile, std::uint64_t*, std::ptrdiff_t,
+              std::ptrdiff_t) { tile_fn(ap, bp, K, chunk, tile); },
           fin);
     }
     return true;
@@ -446,7 +482,8 @@ bool posit_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
     const auto tile_fn = SOFTNUM_GK_PICK(posit_tile, PN, PES, MR);
     const std::ptrdiff_t chunk = o.chunk;
     run_tiles<MR, NR, double>(
-        rows, K, N, [&](std::ptrdiff_t r, std::ptrdiff_t k) { return posit_lanes<Acc>::decode(A(i0 + r, k)); },
+        rows, K, N,
+        [&](std::ptrdiff_t r, std::ptrdiff_t k) { return posit_lanes<Acc>::decode(A(i0 + r, k)); },
         [&](std::ptrdiff_t k, std::ptrdiff_t j) { return posit_lanes<Acc>::decode(B(k, j)); },
         [&](std::ptrdiff_t r, std::ptrdiff_t j) {
           return o.accumulate ? posit_lanes<Acc>::decode(pack_any<Acc>(
@@ -454,9 +491,8 @@ bool posit_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
                                     gemm_word(o.round, o.seed, gemm_counter(i0 + r, j), K, 2)))
                               : 0.0;
         },
-        [&](const double* ap, const double* bp, double* tile, std::uint64_t* bad) {
-          tile_fn(ap, bp, K, chunk, tile, bad);
-        },
+        [&](const double* ap, const double* bp, double* tile, std::uint64_t* bad, std::ptrdiff_t,
+            std::ptrdiff_t) { tile_fn(ap, bp, K, chunk, tile, bad); },
         [&](std::ptrdiff_t r, std::ptrdiff_t j, double v, bool bad) {
           const std::ptrdiff_t i = i0 + r;
           if (bad) {  // a rounding reached the tapered ends: the reference computes this output
@@ -508,8 +544,13 @@ bool fixed_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
     const auto tile_fn = SOFTNUM_GK_PICK(fixed_tile, sat, MR);
     const std::ptrdiff_t chunk = o.chunk;
     run_tiles<MR, NR, std::int32_t>(
-        rows, K, N, [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<std::int32_t>(A(i0 + r, k).raw()); },
-        [&](std::ptrdiff_t k, std::ptrdiff_t j) { return static_cast<std::int32_t>(B(k, j).raw()); },
+        rows, K, N,
+        [&](std::ptrdiff_t r, std::ptrdiff_t k) {
+          return static_cast<std::int32_t>(A(i0 + r, k).raw());
+        },
+        [&](std::ptrdiff_t k, std::ptrdiff_t j) {
+          return static_cast<std::int32_t>(B(k, j).raw());
+        },
         [&](std::ptrdiff_t r, std::ptrdiff_t j) {
           return o.accumulate ? static_cast<std::int32_t>(
                                     pack_any<Acc>(unpack_any(C(i0 + r, j)), o.round,
@@ -517,9 +558,8 @@ bool fixed_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
                                         .raw())
                               : std::int32_t{0};
         },
-        [&](const std::int32_t* ap, const std::int32_t* bp, std::int32_t* tile, std::uint64_t*) {
-          tile_fn(ap, bp, K, chunk, tile);
-        },
+        [&](const std::int32_t* ap, const std::int32_t* bp, std::int32_t* tile, std::uint64_t*,
+            std::ptrdiff_t, std::ptrdiff_t) { tile_fn(ap, bp, K, chunk, tile); },
         [&](std::ptrdiff_t r, std::ptrdiff_t j, std::int32_t v, bool) {
           const Acc total = Acc::from_raw(static_cast<typename Acc::raw_type>(v));
           if constexpr (std::is_same_v<TC, Acc>) {
@@ -537,7 +577,8 @@ bool fixed_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
 
 /// Which accumulators fused_rows handles: a posit with a double path (posit8, posit16, posit32 if
 /// its inputs are floats), or a saturating Fixed whose range and grid leave double 2 spare bits
-/// (I + F <= 48: fixed8_8, fixed4_12, fixed16_16, ...).
+/// (I + F <= 48: fixed8_8, fixed4_12, fixed16_16, ...); stochastic: which of them leave 34 (the
+/// 32 random bits and 2 for the round-to-odd tail).
 template <class Acc>
 struct fused_acc {
   static constexpr bool ok = false;
@@ -545,12 +586,14 @@ struct fused_acc {
 template <int N, int ES>
 struct fused_acc<Posit<N, ES>> {
   static constexpr bool ok = PositArith<N, ES>::via_double && N <= 32;
+  static constexpr bool stochastic = posit_sr_lanes<N, ES>;  // round_posit_sr
   static constexpr bool fixed = false;
   static constexpr int n = N, es = ES;
 };
 template <int I, int F, Round R>
 struct fused_acc<Fixed<I, F, R, FixedOverflow::saturate>> {
   static constexpr bool ok = I + F <= 48;
+  static constexpr bool stochastic = I + F <= 20;  // round_fixed_sr
   static constexpr bool fixed = true;
   static constexpr int n = 0, es = 0;
 };
@@ -565,17 +608,28 @@ bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
                   std::is_same_v<P, exact_product>)) {
     return false;
   } else {
+    using FA = fused_acc<Acc>;
     const std::ptrdiff_t K = A.cols, N = C.cols, rows = i1 - i0;
-    if (o.round != Round::nearest_even || K == 0) return false;
+    const bool stochastic = o.round == Round::stochastic;
+    if (!(o.round == Round::nearest_even || (stochastic && FA::stochastic)) || K == 0) return false;
     if (rows <= 0 || N == 0) return true;
     constexpr int MR = 4, NR = 16;
-    using FA = fused_acc<Acc>;
-    const auto tile_fn = SOFTNUM_GK_PICK(fused_acc_tile, FA::fixed, FA::n, FA::es, MR);
-    double magic = 0, lo = 0, hi = 0;
+    auto tile_fn = SOFTNUM_GK_PICK(fused_acc_tile, FA::fixed, FA::n, FA::es, MR, false);
+    if constexpr (FA::stochastic) {
+      if (stochastic) tile_fn = SOFTNUM_GK_PICK(fused_acc_tile, FA::fixed, FA::n, FA::es, MR, true);
+    }
+    FusedParams prm;
+    prm.seed = o.seed;
     if constexpr (FA::fixed) {
-      magic = 1.5 * static_cast<double>(std::uint64_t{1} << (52 - Acc::fraction_bits));
-      lo = static_cast<double>(std::numeric_limits<Acc>::lowest());
-      hi = static_cast<double>(std::numeric_limits<Acc>::max());
+      constexpr int F = Acc::fraction_bits;
+      prm.magic = 1.5 * static_cast<double>(std::uint64_t{1} << (52 - F));
+      prm.lo = static_cast<double>(std::numeric_limits<Acc>::lowest());
+      prm.hi = static_cast<double>(std::numeric_limits<Acc>::max());
+      prm.sr_up = static_cast<double>(std::uint64_t{1} << (F + 32 <= 63 ? F + 32 : 63));
+      prm.sr_down = 1.0 / static_cast<double>(std::uint64_t{1} << F);
+      prm.cap_pos = static_cast<std::uint64_t>(std::numeric_limits<Acc>::max().raw());
+      prm.cap_neg =
+          std::uint64_t{0} - static_cast<std::uint64_t>(std::numeric_limits<Acc>::lowest().raw());
     }
     const std::ptrdiff_t chunk = o.chunk;
     run_tiles<MR, NR, double>(
@@ -585,9 +639,8 @@ bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
         [&](std::ptrdiff_t r, std::ptrdiff_t j) {
           return start<Acc, double>(C(i0 + r, j), o, i0 + r, j, K);
         },
-        [&](const double* ap, const double* bp, double* tile, std::uint64_t* bad) {
-          tile_fn(ap, bp, K, chunk, tile, bad, magic, lo, hi);
-        },
+        [&](const double* ap, const double* bp, double* tile, std::uint64_t* bad, std::ptrdiff_t r0,
+            std::ptrdiff_t j0) { tile_fn(ap, bp, K, chunk, tile, bad, prm, i0 + r0, j0); },
         [&](std::ptrdiff_t r, std::ptrdiff_t j, double v, bool bad) {
           const std::ptrdiff_t i = i0 + r;
           if (bad) {  // a rounding left the kernel's range: the reference computes this output
