@@ -162,6 +162,49 @@ SOFTNUM_HOST_DEVICE constexpr T fma(T a, T b, T c) noexcept {
   return fma<detail::number_traits<T>::default_round>(a, b, c);
 }
 
+namespace detail {
+/// What Float and Posit derive alike (T is the derived type), as hidden friends found by ADL:
+/// + - * / in T's default rounding mode, which are the per-call add/sub/mul/div above with the
+/// operators' random word.
+template <class T>
+struct rounded_operators : number_operators<T> {
+  SOFTNUM_HOST_DEVICE friend constexpr T operator+(T a, T b) noexcept {
+    return softnum::add<number_traits<T>::default_round>(a, b);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr T operator-(T a, T b) noexcept {
+    return softnum::sub<number_traits<T>::default_round>(a, b);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr T operator*(T a, T b) noexcept {
+    return softnum::mul<number_traits<T>::default_round>(a, b);
+  }
+  SOFTNUM_HOST_DEVICE friend constexpr T operator/(T a, T b) noexcept {
+    return softnum::div<number_traits<T>::default_round>(a, b);
+  }
+};
+
+/// The members of std::numeric_limits that are the same for every softnum type (each
+/// specialisation derives this and states the rest).
+struct numeric_limits_common {
+  static constexpr bool is_specialized = true;
+  static constexpr bool is_integer = false;
+  static constexpr bool has_signaling_NaN = false;
+  static constexpr bool has_denorm_loss = false;
+  static constexpr bool is_bounded = true;
+  static constexpr int radix = 2;
+  static constexpr bool traps = false;
+  static constexpr bool tinyness_before = false;
+};
+
+/// floor(n * log10(2)), exact for |n| < 2^20 (the 15-digit constant is within 5e-16 of log10 2;
+/// n * log10 2 is never that close to an integer for 0 < |n| < 2^20): the decimal members of
+/// numeric_limits and the decimal conversions (ops/decimal.hpp).
+constexpr int floor_log10_pow2(int n) noexcept {
+  const i128 v = static_cast<i128>(n) * 301029995663981;
+  const i128 d = 1000000000000000;
+  return static_cast<int>(v >= 0 ? v / d : -((-v + d - 1) / d));
+}
+}  // namespace detail
+
 /// x * 2^n, rounded once in the type's mode, then its overflow policy (a posit saturates and
 /// never becomes 0 for x != 0).
 template <NumberFormat T>

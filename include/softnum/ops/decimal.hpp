@@ -84,14 +84,6 @@ namespace detail {
 template <class T>
 concept IoNumber = Convertible<T> && !std::is_arithmetic_v<T>;
 
-/// floor(n * log10(2)), exact for |n| < 2^20 (the 15-digit constant is within 5e-16 of log10 2;
-/// n * log10 2 is never that close to an integer for 0 < |n| < 2^20).
-constexpr int floor_log10_pow2(int n) noexcept {
-  const i128 v = static_cast<i128>(n) * 301029995663981;
-  const i128 d = 1000000000000000;
-  return static_cast<int>(v >= 0 ? v / d : -((-v + d - 1) / d));
-}
-
 constexpr int countl_zero32(std::uint32_t x) noexcept { return clz64(x) - 32; }
 
 // ---------------------------------------------------------------------------------------------

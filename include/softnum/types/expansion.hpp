@@ -1031,7 +1031,8 @@ concept ExpansionFormat = detail::is_expansion<T>::value;
 // components that do not round it up. digits10/max_digits10 follow digits; an expansion whose
 // components are far apart (1 + 2^-500) needs more digits to be written exactly.
 template <class T, int N>
-class std::numeric_limits<softnum::Expansion<T, N>> {
+class std::numeric_limits<softnum::Expansion<T, N>>
+    : public softnum::detail::numeric_limits_common {
   using E = softnum::Expansion<T, N>;
   using TL = std::numeric_limits<T>;
   using B = softnum::detail::expansion_base<T>;
@@ -1041,30 +1042,23 @@ class std::numeric_limits<softnum::Expansion<T, N>> {
   }
 
  public:
-  static constexpr bool is_specialized = true;
+  // is_specialized, is_integer, radix, ...: softnum::detail::numeric_limits_common.
   static constexpr bool is_signed = true;
-  static constexpr bool is_integer = false;
   static constexpr bool is_exact = false;
   static constexpr bool has_infinity = TL::has_infinity;
   static constexpr bool has_quiet_NaN = TL::has_quiet_NaN;
-  static constexpr bool has_signaling_NaN = false;
   static constexpr std::float_denorm_style has_denorm = TL::has_denorm;
-  static constexpr bool has_denorm_loss = false;
   static constexpr std::float_round_style round_style = std::round_to_nearest;
   static constexpr bool is_iec559 = false;
-  static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = false;
   static constexpr int digits = E::digits;
   static constexpr int digits10 = (digits - 1) * 30103 / 100000;
   static constexpr int max_digits10 = digits * 30103 / 100000 + 2;
-  static constexpr int radix = 2;
   static constexpr int min_exponent = E::full_range_min_exponent + 1;
   static constexpr int min_exponent10 =
       TL::min_exponent10 + ((N - 1) * B::p + 1) * 30103 / 100000 + 1;
   static constexpr int max_exponent = TL::max_exponent;
   static constexpr int max_exponent10 = TL::max_exponent10;
-  static constexpr bool traps = false;
-  static constexpr bool tinyness_before = false;
 
   static constexpr E min() noexcept { return E(pow2(E::full_range_min_exponent)); }
   static constexpr E max() noexcept {

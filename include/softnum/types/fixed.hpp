@@ -622,23 +622,20 @@ SOFTNUM_HOST_DEVICE constexpr T nextafter(T x, T y) noexcept {
 // denorm_min() are the smallest positive value 2^-F (as for floating point, not as for integers),
 // epsilon() is the step 2^-F, digits counts the non-sign bits as for integers.
 template <int I, int F, softnum::Round R, softnum::FixedOverflow O>
-class std::numeric_limits<softnum::Fixed<I, F, R, O>> {
+class std::numeric_limits<softnum::Fixed<I, F, R, O>>
+    : public softnum::detail::numeric_limits_common {
   using T = softnum::Fixed<I, F, R, O>;
   using raw = typename T::raw_type;
 
  public:
-  static constexpr bool is_specialized = true;
+  // is_specialized, is_integer, radix, ...: softnum::detail::numeric_limits_common.
   static constexpr bool is_signed = true;
-  static constexpr bool is_integer = false;
   static constexpr bool is_exact = true;
   static constexpr bool has_infinity = false;
   static constexpr bool has_quiet_NaN = false;
-  static constexpr bool has_signaling_NaN = false;
   static constexpr std::float_denorm_style has_denorm = std::denorm_absent;
-  static constexpr bool has_denorm_loss = false;
   static constexpr std::float_round_style round_style = softnum::detail::round_style_of(R);
   static constexpr bool is_iec559 = false;
-  static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = O == softnum::FixedOverflow::wrap;
   static constexpr int digits = I + F - 1;
   // floor((W - 1) log10 2), exact for W <= 64 (30103/100000 is close enough there).
@@ -646,13 +643,10 @@ class std::numeric_limits<softnum::Fixed<I, F, R, O>> {
   // Decimal digits that distinguish all values: ceil(F log10 2) + integer digits + 1 is safe;
   // as for floats, 1 + ceil(digits * log10 2).
   static constexpr int max_digits10 = 1 + ((I + F - 1) * 30103 + 99999) / 100000;
-  static constexpr int radix = 2;
   static constexpr int min_exponent = 0;
   static constexpr int min_exponent10 = 0;
   static constexpr int max_exponent = 0;
   static constexpr int max_exponent10 = 0;
-  static constexpr bool traps = false;
-  static constexpr bool tinyness_before = false;
 
   static constexpr T min() noexcept { return T::from_raw(1); }
   static constexpr T max() noexcept { return T::from_raw(T::core::max_raw); }

@@ -434,8 +434,33 @@ struct FloatArith {
 
 namespace softnum {
 
+namespace detail {
+/// What Float and Posit derive (T is the derived type): the operators (rounded_operators) and
+/// the conversions out through the exact value: to float, rounded to nearest even; to integers,
+/// truncated toward zero like a C++ cast, saturating at the integer's range, NaN gives 0; and,
+/// from a type other than Float (which has converting constructors), to every Float format,
+/// rounded once in that format's own mode. (All conversion templates are here: one declared in
+/// the derived class would hide these.)
+template <class T>
+struct number_base : rounded_operators<T> {
+  SOFTNUM_HOST_DEVICE explicit constexpr operator float() const noexcept {
+    return unpacked_to_float(static_cast<const T&>(*this).unpack());
+  }
+  template <std::integral I>
+  SOFTNUM_HOST_DEVICE explicit constexpr operator I() const noexcept {
+    return to_integer<I>(static_cast<const T&>(*this).unpack(), Round::toward_zero);
+  }
+  template <class F>
+    requires(is_float_format<F>::value && !is_float_format<T>::value)
+  SOFTNUM_HOST_DEVICE explicit constexpr operator F() const noexcept {
+    return F::from_unpacked(static_cast<const T&>(*this).unpack(), F::rounding,
+                            operator_random_c<F::rounding>());
+  }
+};
+}  // namespace detail
+
 template <int E, int M, Specials S, Overflow O, Round R, bool Sub, FloatSpec X>
-class Float : public detail::number_operators<Float<E, M, S, O, R, Sub, X>> {
+class Float : public detail::number_base<Float<E, M, S, O, R, Sub, X>> {
   static_assert(E >= 1 && E <= 15, "softnum::Float: E (exponent bits) must be in [1, 15]");
   static_assert(M >= 0 && M <= 112, "softnum::Float: M (fraction bits) must be in [0, 112]");
   static_assert(1 + E + M <= 128, "softnum::Float: 1 + E + M must be at most 128 bits");
@@ -511,36 +536,16 @@ class Float : public detail::number_operators<Float<E, M, S, O, R, Sub, X>> {
     return from_bits(codec::encode(u, Round::stochastic, random, sr.variant, sr.bits));
   }
 
-  // Conversions out. To double/float: correctly rounded to nearest even (exact whenever the
-  // value fits). To integers: truncation toward zero like a C++ cast, saturating at the
-  // integer's range; NaN gives 0.
+  // Conversions out (to float and integers: detail::number_base). To double: correctly rounded
+  // to nearest even (exact whenever the value fits).
   SOFTNUM_HOST_DEVICE explicit constexpr operator double() const noexcept {
     if constexpr (arith::via_double) {
       if (!SOFTNUM_IS_CONSTANT_EVALUATED()) return arith::to_double(bits_);
     }
     return detail::unpacked_to_double(unpack());
   }
-  SOFTNUM_HOST_DEVICE explicit constexpr operator float() const noexcept {
-    return detail::unpacked_to_float(unpack());
-  }
-  template <std::integral I>
-  SOFTNUM_HOST_DEVICE explicit constexpr operator I() const noexcept {
-    return detail::to_integer<I>(unpack(), Round::toward_zero);
-  }
 
-  // Arithmetic in the type's rounding mode R.
-  SOFTNUM_HOST_DEVICE friend constexpr Float operator+(Float a, Float b) noexcept {
-    return from_bits(arith::add(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
-  }
-  SOFTNUM_HOST_DEVICE friend constexpr Float operator-(Float a, Float b) noexcept {
-    return from_bits(arith::sub(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
-  }
-  SOFTNUM_HOST_DEVICE friend constexpr Float operator*(Float a, Float b) noexcept {
-    return from_bits(arith::mul(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
-  }
-  SOFTNUM_HOST_DEVICE friend constexpr Float operator/(Float a, Float b) noexcept {
-    return from_bits(arith::div(a.bits_, b.bits_, R, detail::operator_random_c<R>()));
-  }
+  // + - * / in the type's rounding mode R: detail::rounded_operators.
   SOFTNUM_HOST_DEVICE constexpr Float operator-() const noexcept { return from_bits(codec::negate(bits_)); }
 
   // IEEE comparisons: NaN is unordered, -0 == +0.
@@ -824,38 +829,33 @@ struct number_traits<float> {
 }  // namespace softnum
 
 // numeric_limits ---------------------------------------------------------------------------------
-template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub, softnum::FloatSpec X>
-class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub, X>> {
+template <int E, int M, softnum::Specials S, softnum::Overflow O, softnum::Round R, bool Sub,
+          softnum::FloatSpec X>
+class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub, X>>
+    : public softnum::detail::numeric_limits_common {
   using T = softnum::Float<E, M, S, O, R, Sub, X>;
   using C = typename T::codec;
   using st = typename T::storage_type;
-  // floor(n * log10(2)) for |n| < 2^20, exact (30103/100000 is within 4e-7 of log10 2 and no
-  // multiple of log10 2 in range is that close to an integer).
   static constexpr int floor_log10_pow2(int n) noexcept {
-    const long long v = static_cast<long long>(n) * 301029995663981LL;
-    const long long d = 1000000000000000LL;
-    return static_cast<int>(v >= 0 ? v / d : -((-v + d - 1) / d));
+    return softnum::detail::floor_log10_pow2(n);
   }
 
  public:
-  static constexpr bool is_specialized = true;
+  // is_specialized, is_integer, radix, ...: softnum::detail::numeric_limits_common.
   static constexpr bool is_signed = C::is_signed;
-  static constexpr bool is_integer = false;
   static constexpr bool is_exact = false;
   static constexpr bool has_infinity = C::has_inf;
   static constexpr bool has_quiet_NaN = C::has_nan;
-  static constexpr bool has_signaling_NaN = false;
-  static constexpr std::float_denorm_style has_denorm = Sub ? std::denorm_present : std::denorm_absent;
-  static constexpr bool has_denorm_loss = false;
+  static constexpr std::float_denorm_style has_denorm =
+      Sub ? std::denorm_present : std::denorm_absent;
   static constexpr std::float_round_style round_style = softnum::detail::round_style_of(R);
-  static constexpr bool is_iec559 = S == softnum::Specials::ieee && Sub && O == softnum::Overflow::infinity &&
+  static constexpr bool is_iec559 = S == softnum::Specials::ieee && Sub &&
+                                    O == softnum::Overflow::infinity &&
                                     R == softnum::Round::nearest_even;
-  static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = false;
   static constexpr int digits = M + 1;
   static constexpr int digits10 = floor_log10_pow2(M);
   static constexpr int max_digits10 = floor_log10_pow2(M + 1) + 2;
-  static constexpr int radix = 2;
   static constexpr int min_exponent = C::emin + 1;
   static constexpr int min_exponent10 = -floor_log10_pow2(-C::emin);  // ceil(emin*log10 2)
   static constexpr int max_exponent = C::emax + 1;
@@ -864,8 +864,6 @@ class std::numeric_limits<softnum::Float<E, M, S, O, R, Sub, X>> {
   // of ten falls in [max, 2^(emax+1)), which floor_log10_pow2(emax+1) would overcount. Checked
   // against the aliases in the tests.
   static constexpr int max_exponent10 = floor_log10_pow2(C::emax + 1);
-  static constexpr bool traps = false;
-  static constexpr bool tinyness_before = false;
 
   static constexpr T min() noexcept { return T::from_bits(C::min_normal_bits()); }
   static constexpr T max() noexcept { return T::from_bits(C::max_bits); }

@@ -536,7 +536,7 @@ struct PositArith {
 /// A posit (see the format card at the top of this header). Trivially copyable, one storage
 /// member; the default value is 0.
 template <int N, int ES>
-class Posit : public detail::number_operators<Posit<N, ES>> {
+class Posit : public detail::number_base<Posit<N, ES>> {
   static_assert(N >= 2 && N <= 64, "softnum::Posit: N (total bits) must be in [2, 64]");
   static_assert(ES >= 0 && ES <= 5, "softnum::Posit: ES (exponent bits) must be in [0, 5]");
 
@@ -591,10 +591,11 @@ class Posit : public detail::number_operators<Posit<N, ES>> {
     return make(codec::encode(u, mode, random));
   }
 
-  // Conversions out. To double/float: correctly rounded to nearest even (exact for every posit
-  // with N - ES <= 53 and (N-2) 2^ES <= 1022, posit8/16/32 included); NaR gives a quiet NaN. To
-  // integers: truncation toward zero like a C++ cast, saturating; NaR gives 0. To Float types:
-  // rounded once in the Float's own rounding mode.
+  // Conversions out. To double/float (float: detail::number_base): correctly rounded to nearest
+  // even (exact for every posit with N - ES <= 53 and (N-2) 2^ES <= 1022, posit8/16/32
+  // included); NaR gives a quiet NaN. To integers (detail::number_base): truncation toward zero
+  // like a C++ cast, saturating; NaR gives 0. To Float types (detail::number_base): rounded once
+  // in the Float's own rounding mode.
   SOFTNUM_HOST_DEVICE explicit constexpr operator double() const noexcept {
     if constexpr (arith::via_double) {
       if (!detail::constant_evaluated()) {
@@ -605,31 +606,8 @@ class Posit : public detail::number_operators<Posit<N, ES>> {
     }
     return detail::unpacked_to_double(unpack());
   }
-  SOFTNUM_HOST_DEVICE explicit constexpr operator float() const noexcept {
-    return detail::unpacked_to_float(unpack());
-  }
-  template <std::integral I>
-  SOFTNUM_HOST_DEVICE explicit constexpr operator I() const noexcept {
-    return detail::to_integer<I>(unpack(), Round::toward_zero);
-  }
-  template <FloatFormat F>
-  SOFTNUM_HOST_DEVICE explicit constexpr operator F() const noexcept {
-    return F::from_unpacked(unpack(), F::rounding, detail::operator_random_c<F::rounding>());
-  }
 
-  // Arithmetic, rounded to nearest even on the bit string.
-  SOFTNUM_HOST_DEVICE friend constexpr Posit operator+(Posit a, Posit b) noexcept {
-    return make(arith::add(a.bits_, b.bits_, Round::nearest_even, 0));
-  }
-  SOFTNUM_HOST_DEVICE friend constexpr Posit operator-(Posit a, Posit b) noexcept {
-    return make(arith::add(a.bits_, codec::negate(b.bits_), Round::nearest_even, 0));
-  }
-  SOFTNUM_HOST_DEVICE friend constexpr Posit operator*(Posit a, Posit b) noexcept {
-    return make(arith::mul(a.bits_, b.bits_, Round::nearest_even, 0));
-  }
-  SOFTNUM_HOST_DEVICE friend constexpr Posit operator/(Posit a, Posit b) noexcept {
-    return make(arith::div(a.bits_, b.bits_, Round::nearest_even, 0));
-  }
+  // + - * /, rounded to nearest even on the bit string: detail::rounded_operators.
   /// Exact: the two's complement of the pattern (-0 = 0, -NaR = NaR).
   SOFTNUM_HOST_DEVICE constexpr Posit operator-() const noexcept {
     return make(codec::negate(bits_));
@@ -662,6 +640,7 @@ class Posit : public detail::number_operators<Posit<N, ES>> {
     r.bits_ = static_cast<storage_type>(b);
     return r;
   }
+  friend struct detail::number_traits<Posit>;  // from_word: make
 
   storage_type bits_ = 0;
 };
@@ -924,8 +903,9 @@ struct number_traits<Posit<N, ES>> {
   static constexpr bool exact_frexp = false;
   static constexpr int ldexp_limit = 40000;  // far beyond any posit range; no overflow
   SOFTNUM_HOST_DEVICE static constexpr auto word(Posit<N, ES> x) noexcept { return x.bits(); }
+  // The kernels' words are patterns of N bits already: no mask (as the operators had it).
   SOFTNUM_HOST_DEVICE static constexpr Posit<N, ES> from_word(std::uint64_t w) noexcept {
-    return Posit<N, ES>::from_bits(static_cast<typename Posit<N, ES>::storage_type>(w));
+    return Posit<N, ES>::make(w);
   }
   SOFTNUM_HOST_DEVICE static constexpr Unpacked unpack(Posit<N, ES> x) noexcept {
     return x.unpack();
@@ -941,39 +921,31 @@ struct number_traits<Posit<N, ES>> {
 
 // numeric_limits -------------------------------------------------------------------------------
 template <int N, int ES>
-struct std::numeric_limits<softnum::Posit<N, ES>> {
+struct std::numeric_limits<softnum::Posit<N, ES>> : softnum::detail::numeric_limits_common {
  private:
   using T = softnum::Posit<N, ES>;
   using C = typename T::codec;
-  // floor(n * log10(2)) for 0 <= n < 2^20.
   static constexpr int floor_log10_pow2(int n) noexcept {
-    return static_cast<int>(static_cast<long long>(n) * 301029995663981LL / 1000000000000000LL);
+    return softnum::detail::floor_log10_pow2(n);
   }
 
  public:
-  static constexpr bool is_specialized = true;
+  // is_specialized, is_integer, radix, ...: softnum::detail::numeric_limits_common.
   static constexpr bool is_signed = true;
-  static constexpr bool is_integer = false;
   static constexpr bool is_exact = false;
   static constexpr bool has_infinity = false;
   static constexpr bool has_quiet_NaN = true;  // NaR
-  static constexpr bool has_signaling_NaN = false;
   static constexpr std::float_denorm_style has_denorm = std::denorm_absent;
-  static constexpr bool has_denorm_loss = false;
   static constexpr std::float_round_style round_style = std::round_to_nearest;
   static constexpr bool is_iec559 = false;
-  static constexpr bool is_bounded = true;
   static constexpr bool is_modulo = false;
   static constexpr int digits = C::precision;  // near 1; fewer bits away from 1
   static constexpr int digits10 = floor_log10_pow2(C::precision - 1);
   static constexpr int max_digits10 = floor_log10_pow2(C::precision) + 2;
-  static constexpr int radix = 2;
   static constexpr int min_exponent = 1 - C::max_scale;  // minpos = 2^(min_exponent - 1)
   static constexpr int min_exponent10 = -floor_log10_pow2(C::max_scale);
   static constexpr int max_exponent = C::max_scale + 1;  // maxpos = 2^(max_exponent - 1)
   static constexpr int max_exponent10 = floor_log10_pow2(C::max_scale);
-  static constexpr bool traps = false;
-  static constexpr bool tinyness_before = false;
 
   static constexpr T min() noexcept { return T::minpos(); }
   static constexpr T max() noexcept { return T::maxpos(); }
