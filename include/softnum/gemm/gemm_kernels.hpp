@@ -229,6 +229,7 @@ struct FusedParams {
   std::uint64_t seed = 0;
   double sr_up = 0, sr_down = 0;
   std::uint64_t cap_pos = 0, cap_neg = 0;
+  double (*lane)(double, std::uint32_t) noexcept = nullptr;  // fix_lanes: one lane, as the model
 };
 
 /// Whether the fused kernel rounds stochastically to Posit<N, ES> from a double rounded to odd:
@@ -598,6 +599,13 @@ struct fused_acc<Fixed<I, F, R, FixedOverflow::saturate>> {
   static constexpr int n = 0, es = 0;
 };
 
+/// The model's rounding of a double (exact, or round-to-odd with enough bits: fix_lanes) to Acc
+/// in mode Mode, as a double (exact: Acc's values are doubles).
+template <class Acc, Round Mode>
+double fused_lane(double v, std::uint32_t random) noexcept {
+  return unpacked_to_double(unpack_any(pack_any<Acc>(unpack_double(v), Mode, random)));
+}
+
 template <class Model, class TA, class TB, class TC>
 bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
                 const MatrixView<TC>& C, const GemmOptions& o, std::ptrdiff_t i0,
@@ -620,6 +628,10 @@ bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
     }
     FusedParams prm;
     prm.seed = o.seed;
+    prm.lane = &fused_lane<Acc, Round::nearest_even>;
+    if constexpr (FA::stochastic) {
+      if (stochastic) prm.lane = &fused_lane<Acc, Round::stochastic>;
+    }
     if constexpr (FA::fixed) {
       constexpr int F = Acc::fraction_bits;
       prm.magic = 1.5 * static_cast<double>(std::uint64_t{1} << (52 - F));
@@ -643,7 +655,7 @@ bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
             std::ptrdiff_t j0) { tile_fn(ap, bp, K, chunk, tile, bad, prm, i0 + r0, j0); },
         [&](std::ptrdiff_t r, std::ptrdiff_t j, double v, bool bad) {
           const std::ptrdiff_t i = i0 + r;
-          if (bad) {  // a rounding left the kernel's range: the reference computes this output
+          if (bad) {  // (fused_acc_tile finishes every lane itself: a safe fallback only)
             C(i, j) =
                 gemm_element<Model>(&A(i, 0), A.col_stride, &B(0, j), B.row_stride, K, C(i, j), i,
                                     j, o.round, o.output_round, o.seed, o.chunk, o.accumulate);
