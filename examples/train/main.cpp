@@ -39,7 +39,8 @@ Formats (names: --list-formats; a FORMAT may also be a preset or a spec, see bel
   --weights F --activations F --gradients F --accumulator F --master F --loss F
                            one role (accumulator may also be 'quire': exact accumulation)
   --rounding R             nearest | stochastic | ROLE=MODE[,ROLE=MODE...] (default nearest)
-  --scaling RECIPE         scale and fake-quantize every GEMM operand: fp8_current, fp8_delayed[:N],
+  --scaling RECIPE         scale and fake-quantize every GEMM operand: fp8_current[:pow2],
+                           fp8_delayed[:N],
                            mxfp8|mxfp6|mxfp4[:floor|:ceil], nvfp4, none (--list-formats explains)
   --chunk N                chunk-based accumulation in the GEMMs (Wang et al. 2018), 0 = off
   --schedule "E:SPEC,..."  change the formats at epoch E (from 1), e.g. "1:e5m2,3:binary16"

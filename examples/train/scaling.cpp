@@ -4,6 +4,7 @@
 #include <softnum/quantize.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <stdexcept>
@@ -25,7 +26,7 @@ constexpr Name kNames[] = {
     {"none", ScalingKind::none, "no scaling: each role's format rounds element by element"},
     {"fp8_current", ScalingKind::fp8_current,
      "per-tensor fp32 scale fp8_max/amax of the tensor now; E4M3 weights/activations, E5M2 "
-     "gradients"},
+     "gradients; :pow2 rounds the scale down to a power of two"},
     {"fp8_delayed", ScalingKind::fp8_delayed,
      "per-tensor fp32 scale fp8_max/max(amax history), updated after use; :N history length (16)"},
     {"mxfp8", ScalingKind::mxfp8,
@@ -62,6 +63,7 @@ std::string Scaling::describe() const {
     if (n.kind == kind) s = n.name;
   }
   if (kind == ScalingKind::fp8_delayed) s += ":" + std::to_string(history);
+  if (kind == ScalingKind::fp8_current && pow2) s += ":pow2";
   if (is_mx(kind)) s += rule == softnum::ScaleRule::ceil ? ":ceil" : ":floor";
   return s;
 }
@@ -81,7 +83,9 @@ Scaling parse_scaling(const std::string& text) {
   if (!found)
     throw std::invalid_argument("unknown scaling '" + text + "'; valid: " + valid_names());
   if (colon == std::string::npos) return s;
-  if (s.kind == ScalingKind::fp8_delayed) {
+  if (s.kind == ScalingKind::fp8_current && arg == "pow2") {
+    s.pow2 = true;
+  } else if (s.kind == ScalingKind::fp8_delayed) {
     char* end = nullptr;
     const long v = std::strtol(arg.c_str(), &end, 10);
     if (arg.empty() || *end != '\0' || v < 1 || v > 1000000) {
@@ -116,10 +120,17 @@ float amax_of(const float* x, std::size_t n) {
   return m;
 }
 
-float current_scale(float amax, float fp8_max) {
+float current_scale(float amax, float fp8_max, bool pow2) {
   if (!(amax > 0.0f) || std::isinf(amax)) return 1.0f;  // 0, NaN, inf
-  const float scale = fp8_max / amax;
-  return std::isinf(scale) ? std::numeric_limits<float>::max() : scale;
+  float scale = fp8_max / amax;
+  if (std::isinf(scale)) scale = std::numeric_limits<float>::max();
+  if (pow2) {  // scale >= 448 / FLT_MAX is normal: clearing the significand keeps 2^floor(log2)
+    std::uint32_t bits;
+    std::memcpy(&bits, &scale, sizeof bits);
+    bits &= 0xFF800000u;
+    std::memcpy(&scale, &bits, sizeof bits);
+  }
+  return scale;
 }
 
 void fake_quantize_fp8(const float* x, float* y, std::size_t n, float scale, bool e5m2) {

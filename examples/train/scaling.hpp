@@ -38,6 +38,7 @@ struct Scaling {
   ScalingKind kind = ScalingKind::none;
   int history = 16;                                    // fp8_delayed: amax history length
   softnum::ScaleRule rule = softnum::ScaleRule::ceil;  // mx*: how the E8M0 block scale is chosen
+  bool pow2 = false;  // fp8_current: the scale rounded down to a power of two (TE's power_2_scale)
   bool active() const { return kind != ScalingKind::none; }
   bool per_tensor() const {
     return kind == ScalingKind::fp8_current || kind == ScalingKind::fp8_delayed;
@@ -48,7 +49,7 @@ struct Scaling {
   bool operator==(const Scaling&) const = default;
 };
 
-/// "none", "fp8_current", "fp8_delayed[:N]" (history length N >= 1, default 16),
+/// "none", "fp8_current[:pow2]", "fp8_delayed[:N]" (history length N >= 1, default 16),
 /// "mxfp8|mxfp6|mxfp4[:floor|:ceil]" (default ceil), "nvfp4". Throws std::invalid_argument.
 Scaling parse_scaling(const std::string& text);
 /// One line per recipe, for --help and --list-formats.
@@ -59,8 +60,10 @@ inline constexpr float kE4M3Max = 448.0f, kE5M2Max = 57344.0f;
 
 /// max |x_i| over finite and infinite x_i; NaN is skipped (fmaxf, as TE's amax kernels).
 float amax_of(const float* x, std::size_t n);
-/// Current scaling's scale from the tensor's amax (see the top of this file).
-float current_scale(float amax, float fp8_max);
+/// Current scaling's scale from the tensor's amax (see the top of this file); pow2: rounded down
+/// to a power of two by clearing the fp32 significand, as TE's compute_scale_from_amax does with
+/// force_pow_2_scales (dequantization is then exact, at the cost of up to a binade of range).
+float current_scale(float amax, float fp8_max, bool pow2 = false);
 /// y = fl32(Q(fl32(x * scale)) * fl32(1 / scale)) with Q into E4M3 (e5m2 false) or E5M2, nearest
 /// even, saturating. x and y may be the same array.
 void fake_quantize_fp8(const float* x, float* y, std::size_t n, float scale, bool e5m2);

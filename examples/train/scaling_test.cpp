@@ -111,6 +111,22 @@ int main() {
       check(same_bits(current_scale(a, mx), ref_scale(a, mx)), "current_scale",
             current_scale(a, mx), ref_scale(a, mx));
   }
+  // Power-of-two scales: 2^floor(log2(fp8_max / amax)) of the correctly rounded quotient.
+  for (float a : amaxes) {
+    for (float mx : {kE4M3Max, kE5M2Max}) {
+      const float r = ref_scale(a, mx);
+      int e = 0;
+      std::frexp(static_cast<double>(r), &e);
+      const auto want = static_cast<float>(std::ldexp(1.0, e - 1));
+      check(same_bits(current_scale(a, mx, true), want), "current_scale pow2",
+            current_scale(a, mx, true), want);
+    }
+  }
+  check(current_scale(3.0f, kE4M3Max, true) == 128.0f &&
+            current_scale(448.0f, kE4M3Max, true) == 1.0f,
+        "pow2 examples: 448/3 -> 128, 448/448 -> 1");
+  check(parse_scaling("fp8_current:pow2").pow2 && !parse_scaling("fp8_current").pow2,
+        "fp8_current:pow2");
   check(current_scale(0.0f, kE4M3Max) == 1.0f && current_scale(NAN, kE4M3Max) == 1.0f &&
             current_scale(INFINITY, kE5M2Max) == 1.0f,
         "scale 1 for amax 0, NaN, inf");
@@ -138,14 +154,15 @@ int main() {
     x[4] = -0.0f;
     float scale = current_scale(amax_of(x.data(), x.size()), mx);
     if (trial % 4 >= 2) scale *= 64.0f;  // as a stale delayed scale: most of the top saturates
+    if (trial % 8 == 1) scale = current_scale(amax_of(x.data(), x.size()), mx, true);  // pow2
     fake_quantize_fp8(x.data(), y.data(), x.size(), scale, e5);
     for (std::size_t i = 0; i < x.size(); ++i) {
       const float want = ref_fake(g, x[i], scale);
       check(same_bits(y[i], want), e5 ? "fake_quantize_fp8 E5M2" : "fake_quantize_fp8 E4M3", y[i],
             want);
     }
-    if (trial % 4 <
-        2) {  // with the tensor's own scale the largest element maps onto fp8_max exactly
+    // With the tensor's own fp32 scale the largest element maps onto fp8_max.
+    if (trial % 4 < 2 && trial % 8 != 1) {
       float top = 0;
       for (std::size_t i = 0; i < x.size(); ++i) top = std::fmax(top, std::fabs(x[i] * scale));
       check(std::fabs(top - mx) <= mx * 0x1p-23f, "amax * scale == fp8_max (within fp32 rounding)",
@@ -249,8 +266,8 @@ int main() {
   check(parse_scaling("nvfp4").block() == 16 && parse_scaling("mxfp6").block() == 32 &&
             parse_scaling("fp8_current").block() == 1,
         "block sizes");
-  for (const char* bad :
-       {"fp8", "fp8_delayed:0", "fp8_delayed:x", "mxfp4:up", "nvfp4:2", "fp8_current:3", ""}) {
+  for (const char* bad : {"fp8", "fp8_delayed:0", "fp8_delayed:x", "mxfp4:up", "nvfp4:2",
+                          "fp8_current:3", "fp8_delayed:pow2", ""}) {
     bool threw = false;
     try {
       parse_scaling(bad);

@@ -139,7 +139,7 @@ struct Ctx {
     if (training && t.step == step) return t.scale;
     float s;
     if (roles.scaling.kind == ScalingKind::fp8_current) {
-      s = current_scale(amax_of(x, n), fp8_max);
+      s = current_scale(amax_of(x, n), fp8_max, roles.scaling.pow2);
     } else {
       s = t.history.scale();
       if (training) t.history.record(amax_of(x, n), fp8_max);
