@@ -1,4 +1,5 @@
 // softnum_accuracy: how accurate is each format for each kernel? (docs/accuracy.md)
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -62,14 +63,19 @@ std::string experiment_names() {
 void list() {
   std::printf("experiments:\n");
   for (const acc::Experiment& e : acc::experiments()) std::printf("  %-12s %s\n", e.name, e.what);
+  int width = 0;  // the longest format name sets the column
+  for (const acc::Format& f : acc::all_formats())
+    width = std::max(width, static_cast<int>(f.name.size()));
+  for (const softnum::BlockFormatEntry& b : acc::block_formats())
+    width = std::max(width, static_cast<int>(b.name.size()));
   std::printf("\nformats (bits, type):\n");
   for (const acc::Format& f : acc::all_formats())
-    std::printf("  %-14s %2d  %s\n", f.name.c_str(), f.bits, f.type.c_str());
+    std::printf("  %-*s %2d  %s\n", width, f.name.c_str(), f.bits, f.type.c_str());
   std::printf(
       "\nblock-scaled formats (bits per value, type; not run: the kernels here are scalar; cards "
       "in docs/formats.md):\n");
   for (const softnum::BlockFormatEntry& b : acc::block_formats())
-    std::printf("  %-14s %5.2f  %s\n", b.name.c_str(), b.bits_per_value, b.type.c_str());
+    std::printf("  %-*s %5.2f  %s\n", width, b.name.c_str(), b.bits_per_value, b.type.c_str());
   std::printf(
       "\nformat sets: 8bit = float8_e4m3fn, float8_e5m2, posit8, fixed4_4; 16bit = binary16, "
       "bfloat16, "
