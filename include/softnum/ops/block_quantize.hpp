@@ -108,15 +108,14 @@ void quantize_blocks_fast(const float* x, float* y, std::size_t nblocks, ScaleRu
 }  // namespace detail::block
 
 /// Fake quantization into the block format B: y = decode(encode(x)) block by block (see the top
-/// of this file). x and y may be the same array. Sizes must match (a precondition, checked by
-/// assert; otherwise the shorter length is used). A trailing partial block (size not a multiple of
-/// B::block_size) is quantized as if padded with +0 to a full block, as MX GEMMs pad a short K:
-/// zeros change neither the block maximum nor the other elements.
+/// of this file). x and y may be the same array. Sizes must match and be a multiple of
+/// B::block_size (preconditions, checked by assert; a trailing partial block is set to NaN).
 template <BlockFormat B>
 void quantize(std::span<const float> x, std::span<float> y, ScaleRule rule = ScaleRule::floor,
               Round mode = Round::nearest_even, std::uint64_t seed = 0) noexcept {
   assert(x.size() == y.size() && "softnum::quantize: x and y must have the same size");
   constexpr std::size_t bs = static_cast<std::size_t>(B::block_size);
+  assert(x.size() % bs == 0 && "softnum::quantize: the size must be a multiple of the block size");
   const std::size_t n = x.size() < y.size() ? x.size() : y.size();
   const std::size_t nblocks = n / bs;
   if constexpr (detail::block::fast_path_ok<typename B::element_type>::value) {
@@ -126,37 +125,25 @@ void quantize(std::span<const float> x, std::span<float> y, ScaleRule rule = Sca
       B::encode(x.data() + j * bs, rule, mode, seed, j * bs).decode(y.data() + j * bs);
     }
   }
-  if (const std::size_t done = nblocks * bs; done < n) {
-    float padded[bs] = {};
-    float out[bs];
-    for (std::size_t i = done; i < n; ++i) padded[i - done] = x[i];
-    B::encode(padded, rule, mode, seed, done).decode(out);
-    for (std::size_t i = done; i < n; ++i) y[i] = out[i - done];
-  }
+  for (std::size_t i = nblocks * bs; i < n; ++i)
+    y[i] = detail::bit_cast<float>(detail::block::quiet_nan_bits);
 }
 
 /// NVFP4 fake quantization (see the top of this file): E2M1 elements in mode `mode`, an unsigned
-/// E4M3 scale per 16 values, one float scale for the whole of x. Sizes must match (a
-/// precondition, checked by assert; otherwise the shorter length is used). A trailing partial
-/// block is quantized as if padded with +0 to 16 values.
+/// E4M3 scale per 16 values, one float scale for the whole of x. Sizes must match and be a
+/// multiple of 16 (preconditions, checked by assert; a trailing partial block is set to NaN).
 inline void quantize_nvfp4(std::span<const float> x, std::span<float> y,
                            Round mode = Round::nearest_even, std::uint64_t seed = 0) noexcept {
   assert(x.size() == y.size() && "softnum::quantize_nvfp4: x and y must have the same size");
+  assert(x.size() % 16 == 0 && "softnum::quantize_nvfp4: the size must be a multiple of 16");
   constexpr std::size_t bs = 16, per_chunk = 64;
   constexpr float flt_max = 3.40282346638528859811704183484516925e+38f;
   const std::size_t n = x.size() < y.size() ? x.size() : y.size();
-  const std::size_t full_blocks = n / bs;
-  const std::size_t nblocks = (n + bs - 1) / bs;
+  const std::size_t nblocks = n / bs;
   const float* xp = x.data();
   float* yp = y.data();
-  // The partial last block, padded with +0 (read and written through these copies).
-  float tail_x[bs] = {};
-  float tail_y[bs];
-  for (std::size_t i = full_blocks * bs; i < n; ++i) tail_x[i - full_blocks * bs] = xp[i];
-  const auto block_in = [&](std::size_t b) { return b < full_blocks ? xp + b * bs : tail_x; };
-  const auto block_out = [&](std::size_t b) { return b < full_blocks ? yp + b * bs : tail_y; };
   std::uint32_t amax_t = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < nblocks * bs; ++i) {
     std::uint32_t u;
     __builtin_memcpy(&u, xp + i, sizeof u);
     u &= 0x7FFFFFFFu;
@@ -175,7 +162,7 @@ inline void quantize_nvfp4(std::span<const float> x, std::span<float> y,
     const std::size_t nb = nblocks - b0 < per_chunk ? nblocks - b0 : per_chunk;
     float s[per_chunk];
     for (std::size_t j = 0; j < nb; ++j) {
-      const float* xb = block_in(b0 + j);
+      const float* xb = xp + (b0 + j) * bs;
       std::uint32_t m = 0;
       for (std::size_t i = 0; i < bs; ++i) {
         std::uint32_t u;
@@ -190,7 +177,7 @@ inline void quantize_nvfp4(std::span<const float> x, std::span<float> y,
     // float8_ue4m3 would).
     detail::quant::quantize_f32<float8_e4m3fn>(s, scale, nb, Round::nearest_even, 0, 0);
     for (std::size_t j = 0; j < nb; ++j) {
-      const float* xb = block_in(b0 + j);
+      const float* xb = xp + (b0 + j) * bs;
       float enc = 1.0f / (scale[j] * s_dec);
       enc = enc > flt_max ? flt_max : enc;
       float* vb = v + j * bs;
@@ -203,7 +190,7 @@ inline void quantize_nvfp4(std::span<const float> x, std::span<float> y,
     detail::quant::quantize_f32<float4_e2m1fn>(v, q, nb * bs, mode, seed, b0 * bs);
     for (std::size_t j = 0; j < nb; ++j) {
       const float sf = scale[j];
-      float* yb = block_out(b0 + j);
+      float* yb = yp + (b0 + j) * bs;
       const float* qb = q + j * bs;
       const float* vb = v + j * bs;
       for (std::size_t i = 0; i < bs; ++i) {
@@ -213,7 +200,8 @@ inline void quantize_nvfp4(std::span<const float> x, std::span<float> y,
       }
     }
   }
-  for (std::size_t i = full_blocks * bs; i < n; ++i) yp[i] = tail_y[i - full_blocks * bs];
+  for (std::size_t i = nblocks * bs; i < n; ++i)
+    yp[i] = detail::bit_cast<float>(detail::block::quiet_nan_bits);
 }
 
 }  // namespace softnum
