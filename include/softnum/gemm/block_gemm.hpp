@@ -7,13 +7,20 @@
 //   1. each block pair's element products are summed exactly (an integer of at most 126 bits);
 //   2. the two scales are applied exactly (2^(kA + kB)) and the block result is rounded once to
 //      float, nearest even (NaN if either scale is NaN; a zero sum is -0 only when every product
-//      is -0, as an exact IEEE sum would be);
+//      is -0, as an exact IEEE sum would be). Infinite and NaN elements (E5M2's inf and NaN,
+//      E4M3's NaN) act as in that exact IEEE sum of the products X_A * a_i * X_B * b_i: a NaN
+//      element, inf * 0, or infinite products of both signs give NaN, otherwise an infinite
+//      product gives the infinity of its sign;
 //   3. the block results along K are summed in float, nearest even, one addition at a time in
 //      increasing block index, starting from the first block's result (as a tensor core's FP32
-//      accumulator, without its internal truncations).
+//      accumulator, without its internal truncations). A NaN result is the positive quiet NaN
+//      0x7FC00000 (as on the GPU, whose NaNs carry no payload), whatever NaN the float additions
+//      produced.
 // gemm_block: C (M x N, row-major floats) = A (M rows of kb blocks along K) times B^T (N rows of
 // kb blocks along K, i.e. the columns of B); c[i*N + j] = sum over t of block_dot(a[i*kb + t],
-// b[j*kb + t]). Both operands quantize along K, as MX GEMMs require.
+// b[j*kb + t]). Both operands quantize along K, as MX GEMMs require. gemm_block is the
+// definition (scalar, one thread); gemm_block_parallel computes the same bits with SIMD kernels
+// on several threads (gemm/block_gemm_kernels.hpp), and cuda/block_gemm.cuh on a GPU.
 #pragma once
 
 #include <softnum/core/bits.hpp>
@@ -22,9 +29,10 @@
 #include <softnum/types/block.hpp>
 #include <softnum/types/float.hpp>
 
-#include <cstddef>  // std::size_t
-#include <cstdint>  // std::uint8_t
-#include <limits>   // std::numeric_limits
+#include <cstddef>    // std::size_t
+#include <cstdint>    // std::uint8_t
+#include <limits>     // std::numeric_limits
+#include <stdexcept>  // std::invalid_argument
 
 namespace softnum {
 namespace detail::block {
@@ -56,19 +64,30 @@ SOFTNUM_HOST_DEVICE constexpr float block_dot(const Block<EA, N, S>& a,
   }
   detail::i128 sum = 0;
   bool all_negative_zero = true;
+  bool nan = false;         // a NaN element, inf * 0, or +inf and -inf products
+  unsigned infinities = 0;  // bit 0: a +inf product, bit 1: a -inf product
   for (int i = 0; i < N; ++i) {
     const detail::Unpacked x = detail::number_traits<EA>::unpack(a.element(i));
     const detail::Unpacked y = detail::number_traits<EB>::unpack(b.element(i));
     const bool negative = x.sign != y.sign;
-    if (x.kind != detail::Kind::finite || y.kind != detail::Kind::finite) {
-      all_negative_zero = all_negative_zero && negative;
+    if (x.kind == detail::Kind::nan || y.kind == detail::Kind::nan) {
+      nan = true;
+    } else if (x.kind == detail::Kind::inf || y.kind == detail::Kind::inf) {
+      if (x.kind == detail::Kind::zero || y.kind == detail::Kind::zero) nan = true;
+      infinities |= negative ? 2u : 1u;
+    } else if (x.kind != detail::Kind::finite || y.kind != detail::Kind::finite) {
+      all_negative_zero = all_negative_zero && negative;  // a zero product
       continue;
+    } else {
+      const auto p = static_cast<detail::i128>(static_cast<detail::u128>(x.sig * y.sig)
+                                               << (x.exp + y.exp - base));
+      sum = negative ? sum - p : sum + p;
     }
     all_negative_zero = false;
-    const auto p = static_cast<detail::i128>(static_cast<detail::u128>(x.sig * y.sig)
-                                             << (x.exp + y.exp - base));
-    sum = negative ? sum - p : sum + p;
   }
+  if (nan || infinities == 3u) return detail::bit_cast<float>(0x7FC00000u);
+  if (infinities != 0u)
+    return detail::bit_cast<float>(infinities == 1u ? 0x7F800000u : 0xFF800000u);
   detail::Unpacked r;
   if (sum == 0) {
     r = detail::make_special(detail::Kind::zero, all_negative_zero);
@@ -93,9 +112,39 @@ void gemm_block(std::size_t m, std::size_t n, std::size_t kb, const BA* a, const
       const BB* br = b + j * kb;
       float acc = block_dot(ar[0], br[0]);
       for (std::size_t t = 1; t < kb; ++t) acc = acc + block_dot(ar[t], br[t]);
-      c[i * n + j] = acc;
+      c[i * n + j] = acc != acc ? detail::bit_cast<float>(0x7FC00000u) : acc;
     }
   }
+}
+
+}  // namespace softnum
+
+#include <softnum/gemm/block_gemm_kernels.hpp>  // gemm_block_parallel's kernels (need block_dot)
+
+namespace softnum {
+
+/// gemm_block's result, bit for bit, computed by the SIMD kernels of gemm/block_gemm_kernels.hpp
+/// on options.threads threads (0: all; small products run on one): the same model for every
+/// thread count, instruction set and compiler. kb must be >= 1. Only options.threads applies;
+/// the other GemmOptions (rounding modes, chunks, accumulation) are not part of this model and
+/// must keep their defaults. c may not overlap a or b.
+template <BlockFormat BA, BlockFormat BB>
+void gemm_block_parallel(std::size_t m, std::size_t n, std::size_t kb, const BA* a, const BB* b,
+                         float* c, const GemmOptions& options = {}) {
+  static_assert(BA::block_size == BB::block_size,
+                "softnum::gemm_block_parallel: both operands need the same block size");
+  if (kb == 0) throw std::invalid_argument("softnum::gemm_block_parallel: kb must be >= 1");
+  if (options.round != Round::nearest_even || options.output_round != Round::nearest_even ||
+      options.chunk != 0 || options.accumulate) {
+    throw std::invalid_argument(
+        "softnum::gemm_block_parallel: only GemmOptions::threads applies (the block model rounds "
+        "to nearest even, without chunks or accumulation into C)");
+  }
+  if (m == 0 || n == 0) return;
+  const auto work =
+      static_cast<std::ptrdiff_t>(m * n * kb * static_cast<std::size_t>(BA::block_size));
+  const unsigned threads = detail::gemm_threads(options, static_cast<std::ptrdiff_t>(m), work);
+  detail::block_gemm::run(m, n, kb, a, b, c, threads);
 }
 
 }  // namespace softnum
