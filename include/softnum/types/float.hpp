@@ -149,9 +149,25 @@ SOFTNUM_HOST_DEVICE constexpr bool sign_bit(double x) noexcept {
   return (bit_cast<std::uint64_t>(x) >> 63) != 0;
 }
 
+// FloatLanes decodes 8-bit formats by a 256-entry table where that is faster than computing:
+// GCC on x86 without AVX2 (no gather there, and the computation vectorises poorly on SSE2). With
+// AVX2/AVX-512 a gather is slower than the computation, and clang leaves a loop with the lookup
+// scalar. Both give the same bits (tests/float_lanes_test.cpp).
+#if !defined(SOFTNUM_LANES_DECODE_TABLE)
+#  if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__) && \
+      (defined(__x86_64__) || defined(__i386__)) && !defined(__AVX2__)
+#    define SOFTNUM_LANES_DECODE_TABLE 1
+#  else
+#    define SOFTNUM_LANES_DECODE_TABLE 0
+#  endif
+#endif
+
 /// Branch-free float <-> Float<E,M> conversions for the round-to-nearest-even path of small
 /// formats (E <= 8, p <= 11): straight-line 32-bit integer code that compilers vectorise, so
-/// that loops over arrays of binary16, bfloat16 or fp8 run at SIMD speed.
+/// that loops over arrays of binary16, bfloat16 or fp8 run at SIMD speed. Every choice is a
+/// mask select (`pick`), never a conditional expression over a float operation: GCC does not
+/// if-convert a branch that holds a float add (it might raise a flag the branch would not), so
+/// without AVX-512's masked operations such a loop stayed scalar.
 template <class C>
 struct FloatLanes {
   using storage = typename C::storage;
@@ -162,6 +178,8 @@ struct FloatLanes {
   static constexpr std::uint32_t min_normal_f32 = static_cast<std::uint32_t>(127 + C::emin) << 23;
   static constexpr std::uint32_t magic_f32 = static_cast<std::uint32_t>(127 + quantum_exp + 23) << 23;
   static constexpr std::uint32_t max_bits = C::max_bits;
+  static constexpr std::uint32_t sign_mask = C::sign_mask;
+  static constexpr int sign_shift = 31 - (E + M);  // from the format's sign bit to the float's
 
   // E = 8 ieee formats are truncated binary32 (bfloat16): decoding is a shift, and encoding one
   // rounding add on the float's bits (subnormals and overflow to inf included, no carry into the
@@ -169,29 +187,77 @@ struct FloatLanes {
   static constexpr bool truncated_f32 = E == 8 && C::specials == Specials::ieee && C::subnormals &&
                                         C::overflow == Overflow::infinity;
 
-  SOFTNUM_HOST_DEVICE static constexpr float decode(storage b) noexcept {
+  // Overflow in one unsigned min: where every rounded magnitude above max_bits, and +-inf, give
+  // the same code ovf_pos with the operand's sign (ieee -> inf, fn -> NaN, saturate -> max; for
+  // fnuz the overflow NaN is the sign bit itself, so the sign's OR leaves it alone).
+  static constexpr std::uint32_t ovf_pos = C::overflow_bits(false, Round::nearest_even);
+  static constexpr std::uint32_t ovf_neg = C::overflow_bits(true, Round::nearest_even);
+  static constexpr bool overflow_by_min =
+      ovf_pos >= max_bits && (ovf_pos | sign_mask) == ovf_neg && C::inf_bits(false) == ovf_pos &&
+      C::inf_bits(true) == ovf_neg;
+
+  /// c ? a : b as mask arithmetic (compilers turn it into a blend).
+  SOFTNUM_HOST_DEVICE static constexpr std::uint32_t pick(bool c, std::uint32_t a, std::uint32_t b) noexcept {
+    const std::uint32_t m = 0u - static_cast<std::uint32_t>(c);
+    return (a & m) | (b & ~m);
+  }
+  /// a < b for a, b < 2^31 (or a wrapped value where the result is not used), as a signed
+  /// compare: SSE2 has no unsigned one.
+  SOFTNUM_HOST_DEVICE static constexpr bool lt(std::uint32_t a, std::uint32_t b) noexcept {
+    return static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b);
+  }
+
+  /// The exact value of a code as a float, computed (NaN codes give a NaN, its sign that of the
+  /// code for ieee formats, positive otherwise).
+  SOFTNUM_HOST_DEVICE static constexpr float decode_arith(storage b) noexcept {
     if constexpr (truncated_f32) return bit_cast<float>(static_cast<std::uint32_t>(b) << shift);
     const std::uint32_t u = b;
     const std::uint32_t mag = u & static_cast<std::uint32_t>(C::mag_mask);
-    const std::uint32_t field = mag >> M;
-    const std::uint32_t frac = mag & static_cast<std::uint32_t>(C::frac_mask);
-    std::uint32_t sign = (u >> (E + M)) << 31;
-    if constexpr (C::specials == Specials::fnuz) sign = mag == 0 ? 0u : sign;
-    const std::uint32_t normal = sign | ((mag << shift) + (rebias << shift));
+    const std::uint32_t sign = (u & sign_mask) << sign_shift;
+    const std::uint32_t normal = (mag + rebias) << shift;
     // Subnormal: frac * 2^(emin - M) = (2^(emin-M+23) with frac in its fraction) - 2^(emin-M+23),
-    // exact in float (the quantum of that binade is 2^(emin - M)).
-    const std::uint32_t sub =
-        C::subnormals ? (bit_cast<std::uint32_t>(bit_cast<float>(magic_f32 + frac) - bit_cast<float>(magic_f32)) | sign)
-                      : sign;
-    std::uint32_t r = field == 0 ? sub : normal;
+    // exact in float (the quantum of that binade is 2^(emin - M)). Above the subnormals the
+    // difference is some other float, not used.
+    std::uint32_t sub = 0;
+    if constexpr (C::subnormals) {
+      sub = bit_cast<std::uint32_t>(bit_cast<float>(magic_f32 + mag) - bit_cast<float>(magic_f32));
+    }
+    std::uint32_t r = pick(lt(mag, 1u << M), sub, normal) | sign;
     if constexpr (C::specials == Specials::ieee) {
-      r = field == static_cast<std::uint32_t>(C::max_field) ? (sign | 0x7F800000u | (frac << shift)) : r;
+      r = pick(!lt(mag, static_cast<std::uint32_t>(C::max_field) << M), sign | 0x7F800000u | (mag << shift), r);
     } else if constexpr (C::specials == Specials::fn) {
-      r = mag == static_cast<std::uint32_t>(C::mag_mask) ? 0x7FC00000u : r;
+      r = pick(mag == static_cast<std::uint32_t>(C::mag_mask), 0x7FC00000u, r);
     } else if constexpr (C::specials == Specials::fnuz) {
-      r = u == static_cast<std::uint32_t>(C::sign_mask) ? 0x7FC00000u : r;
+      r = pick(u == sign_mask, 0x7FC00000u, r);
     }
     return bit_cast<float>(r);
+  }
+
+#if !defined(__CUDA_ARCH__)
+  // 8-bit formats: the 256 decoded codes (bits above a narrower format's width index entries
+  // that decode_arith also gives). Host only.
+  struct Table {
+    std::uint32_t f32[256];
+  };
+  static constexpr Table make_table() noexcept {
+    Table t{};
+    for (unsigned i = 0; i < 256; ++i) t.f32[i] = bit_cast<std::uint32_t>(decode_arith(static_cast<storage>(i)));
+    return t;
+  }
+  static constexpr Table table = make_table();
+  static constexpr bool use_table = SOFTNUM_LANES_DECODE_TABLE && C::width <= 8;
+#else
+  static constexpr bool use_table = false;
+#endif
+
+  /// The exact value of a code as a float (see decode_arith).
+  SOFTNUM_HOST_DEVICE static constexpr float decode(storage b) noexcept {
+#if !defined(__CUDA_ARCH__)
+    if constexpr (use_table) {
+      if (!SOFTNUM_IS_CONSTANT_EVALUATED()) return bit_cast<float>(table.f32[static_cast<std::uint8_t>(b)]);
+    }
+#endif
+    return decode_arith(b);
   }
 
   /// Rounds a float to nearest even. NaN gives the canonical NaN (an arithmetic result).
@@ -202,24 +268,28 @@ struct FloatLanes {
       return x == x ? r : static_cast<storage>(C::nan_bits(false));
     }
     const std::uint32_t u = bit_cast<std::uint32_t>(x);
-    const bool negative = (u >> 31) != 0;
     const std::uint32_t abs = u & 0x7FFFFFFFu;
-    // Normal range: round the float's own fraction to M bits (ties to even), then re-bias.
-    const std::uint32_t rounded = (abs + ((1u << (shift - 1)) - 1u) + ((abs >> shift) & 1u)) >> shift;
-    const std::uint32_t normal = rounded - rebias;
+    const std::uint32_t sign = (u >> sign_shift) & sign_mask;
+    // Normal range: round the float's own fraction to M bits (ties to even) and re-bias in the
+    // same add (rebias << shift is a multiple of 2^shift; below 2^emin the sum may wrap, unused).
+    const std::uint32_t normal =
+        (abs + (((1u << (shift - 1)) - 1u) - (rebias << shift)) + ((abs >> shift) & 1u)) >> shift;
     // Below 2^emin: adding 2^(quantum + 23) makes the float adder round to the target quantum.
-    const float sum = bit_cast<float>(abs) + bit_cast<float>(magic_f32);
-    std::uint32_t sub = bit_cast<std::uint32_t>(sum) - magic_f32;
+    std::uint32_t sub = bit_cast<std::uint32_t>(bit_cast<float>(abs) + bit_cast<float>(magic_f32)) - magic_f32;
     if constexpr (!C::subnormals) sub <<= M;
-    std::uint32_t code = abs < min_normal_f32 ? sub : normal;
-    const std::uint32_t overflow = C::overflow_bits(negative, Round::nearest_even);
-    // normal > rounded: rounded < rebias wrapped around (written so, because rebias may be 0).
-    const bool too_big = abs >= min_normal_f32 && (normal > rounded || normal > max_bits);
-    std::uint32_t r = code == 0 ? static_cast<std::uint32_t>(C::zero_bits(negative))
-                                : (code | static_cast<std::uint32_t>(C::sign_of(negative)));
-    r = too_big ? overflow : r;
-    r = abs == 0x7F800000u ? static_cast<std::uint32_t>(C::inf_bits(negative)) : r;
-    r = abs > 0x7F800000u ? static_cast<std::uint32_t>(C::nan_bits(false)) : r;
+    std::uint32_t r;
+    if constexpr (overflow_by_min) {
+      const std::uint32_t code = pick(lt(abs, min_normal_f32), sub, lt(normal, ovf_pos) ? normal : ovf_pos);
+      r = code | sign;
+      if constexpr (C::specials == Specials::fnuz) r = pick(code == 0, 0u, r);  // no -0
+    } else {
+      const bool negative = (u >> 31) != 0;
+      const std::uint32_t code = pick(abs < min_normal_f32, sub, normal);
+      r = code == 0 ? static_cast<std::uint32_t>(C::zero_bits(negative)) : (code | sign);
+      r = pick(abs >= min_normal_f32 && normal > max_bits, pick(negative, ovf_neg, ovf_pos), r);
+      r = pick(abs == 0x7F800000u, pick(negative, C::inf_bits(true), C::inf_bits(false)), r);
+    }
+    r = pick(lt(0x7F800000u, abs), static_cast<std::uint32_t>(C::nan_bits(false)), r);
     return static_cast<storage>(r);
   }
 };
