@@ -392,4 +392,10 @@ TEST_CASE("convert: arrays of every code of binary16, bfloat16 and the fp8/fp4 f
   check_decode<softnum::float8_e5m2>();
   check_decode<softnum::float8_e4m3fnuz>();
   check_decode<softnum::float4_e2m1fn>();
+  check_decode<softnum::float6_e3m2fn>();
+  check_decode<softnum::float6_e2m3fn>();
+  check_decode<softnum::float8_e3m4>();
+  check_decode<softnum::float8_e4m3>();
+  check_decode<softnum::float8_e5m2fnuz>();
+  check_decode<softnum::float8_e4m3b11fnuz>();
 }
