@@ -240,6 +240,32 @@ TEST_CASE("block_dot: infinite and NaN elements as in an exact IEEE sum of the p
   CHECK(softnum::block_dot(make_block<B>(128, {two}), ones) == 128.0f);
 }
 
+TEST_CASE("block sums wider than 53 bits round once (E5M2: 2^28 + 2^4 + 2^-32)", "[block][gemm]") {
+  // Products 2^14 * 2^14, 4 * 4 and 2^-16 * 2^-16: the exact sum lies just above the midpoint
+  // 2^28 + 2^4 of two floats, so it rounds up to 2^28 + 2^5; a double sum (53 bits) would lose
+  // the 2^-32 and round the tie to even, 2^28. Every 4th element so that lanes of both paths see
+  // it; also with the scales 2^-60 and 2^60 around it and as a kb = 2 row.
+  using B = softnum::mxfp8_e5m2;
+  using E = softnum::float8_e5m2;
+  const std::vector<unsigned> codes = {code_of<E>(16384.0), code_of<E>(4.0),
+                                       code_of<E>(std::ldexp(1.0, -16)), 0u};
+  const B x = make_block<B>(
+      127, {codes[0], codes[1], codes[2], 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u,
+            0u,       0u,       0u,       0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u});
+  CHECK(softnum::block_dot(x, x) == std::ldexp(1.0f, 28) + 32.0f);
+  std::vector<B> a, b;
+  for (unsigned s : {127u, 67u, 187u}) {
+    const B y = make_block<B>(static_cast<std::uint8_t>(s), {codes[0], codes[1], codes[2], 0u});
+    a.push_back(y);
+    a.push_back(y);
+    b.push_back(y);
+    b.push_back(make_block<B>(static_cast<std::uint8_t>(s), {codes[1]}));
+  }
+  // Eight copies: 2^31 + 2^7 + 2^-29 rounds up to 2^31 + 2^8.
+  CHECK(softnum::block_dot(a[0], b[0]) == std::ldexp(1.0f, 31) + 256.0f);
+  CHECK(compare(3, 3, 2, a, b) == 0);
+}
+
 TEST_CASE("gemm_block: a NaN output is 0x7FC00000 (here +inf + -inf across blocks)",
           "[block][gemm]") {
   using B = softnum::mxfp8_e5m2;
@@ -261,19 +287,23 @@ TEST_CASE("gemm_block_parallel equals gemm_block bit for bit: random blocks", "[
   check_random<softnum::mxfp6_e2m3, softnum::mxfp6_e2m3>(rng);
   check_random<softnum::mxfp4, softnum::mxfp4>(rng);
   check_random<softnum::mxint8, softnum::mxint8>(rng);
-  // Mixed element types: each sum path (int32, f64, wide) and the boundaries between them.
+  // Mixed element types: each sum path (int32, f64, f64_split) and the boundaries between them.
   check_random<softnum::mxfp8_e4m3, softnum::mxfp8_e5m2>(rng);
   check_random<softnum::mxfp8_e4m3, softnum::mxfp4>(rng);
   check_random<softnum::mxfp6_e3m2, softnum::mxfp6_e2m3>(rng);
   check_random<softnum::mxfp4, softnum::mxint8>(rng);
   check_random<softnum::mxfp8_e5m2, softnum::mxfp4>(rng);
-  // Other block sizes: odd (a padded int16 pair), 1, and 16.
+  // Other block sizes: odd (a padded int16 pair), 1, 16, 64 (E5M2: the widest split sums), and
+  // binary16 elements (split sums of up to 84 bits).
   check_random<softnum::Block<softnum::float4_e2m1fn, 7>,
                softnum::Block<softnum::float4_e2m1fn, 7>>(rng);
   check_random<softnum::Block<softnum::float8_e4m3fn, 1>,
                softnum::Block<softnum::float8_e4m3fn, 1>>(rng);
   check_random<softnum::Block<softnum::float6_e3m2fn, 16>,
                softnum::Block<softnum::float6_e2m3fn, 16>>(rng);
+  check_random<softnum::Block<softnum::float8_e5m2, 64>, softnum::Block<softnum::float8_e5m2, 64>>(
+      rng);
+  check_random<softnum::Block<softnum::binary16, 8>, softnum::Block<softnum::binary16, 8>>(rng);
 }
 
 TEST_CASE("gemm_block_parallel equals gemm_block bit for bit: constructed blocks",
@@ -296,8 +326,9 @@ TEST_CASE("gemm_block_parallel: sum paths and bad arguments", "[block][gemm]") {
   STATIC_REQUIRE(sum_path<softnum::float6_e2m3fn, softnum::float6_e2m3fn, 32>::int32);
   STATIC_REQUIRE(sum_path<softnum::Fixed<2, 6>, softnum::Fixed<2, 6>, 32>::int32);
   STATIC_REQUIRE(sum_path<softnum::float8_e4m3fn, softnum::float8_e4m3fn, 32>::f64);
-  STATIC_REQUIRE(!sum_path<softnum::float8_e5m2, softnum::float8_e5m2, 32>::int32);
-  STATIC_REQUIRE(!sum_path<softnum::float8_e5m2, softnum::float8_e5m2, 32>::f64);
+  STATIC_REQUIRE(sum_path<softnum::float8_e5m2, softnum::float8_e5m2, 32>::f64_split);
+  STATIC_REQUIRE(sum_path<softnum::float8_e5m2, softnum::float8_e4m3fn, 32>::f64_split);
+  STATIC_REQUIRE(sum_path<softnum::binary16, softnum::binary16, 8>::f64_split);
   const std::vector<softnum::mxfp4> a(2), b(2);
   std::vector<float> c(1);
   CHECK_THROWS_AS(softnum::gemm_block_parallel(1, 1, 0, a.data(), b.data(), c.data()),

@@ -5,21 +5,25 @@
 // How: every block is decoded once into integers on its element's quantum grid (element value =
 // q * 2^qexp, |q| < 2^qbits) plus its scale exponent and a flag for the rare blocks the fast path
 // leaves to block_dot (a NaN scale, an infinite or NaN element). A block pair's exact sum
-// S = sum q_a * q_b is then formed by one of three paths, chosen at compile time from the bound
+// S = sum q_a * q_b is then formed by one of four paths, chosen at compile time from the bound
 // |S| < 2^(qbits_A + qbits_B + bit_width(N)) (static_asserts below):
 //   int32 (MXFP4, MXFP6, MXINT8): |q| < 2^15 and the bound <= 31: q as int16 pairs, products
 //         summed in int32 lanes by pairs (vpmaddwd on AVX2 / AVX-512);
-//   f64   (MXFP8 E4M3, and mixes up to the bound 53): q in float (exact: |q| < 2^24), products
-//         and their sums in double lanes, every one an integer below 2^53, hence exact;
-//   wide  (MXFP8 E5M2, E5M2 x E4M3, any wider element): block_dot itself (its i128 sum).
+//   f64   (MXFP8 E4M3, and mixes up to the bound 53): q in float (exact: few significant bits),
+//         products and their sums in double lanes, every one an integer below 2^53, hence exact;
+//   f64_split (MXFP8 E5M2, E5M2 x E4M3, binary16 elements: sums of up to 70 or more bits): the
+//         same products split into two double sums that are each exact (sum_path), added once
+//         (53 bits); a lane whose sum lands exactly halfway between two floats, the only case
+//         where that extra rounding could matter, is redone by block_dot;
+//   wide  (elements whose sums need more): block_dot itself (i128 sums).
 // Then, per lane, d = S * 2^(qexp_A + qexp_B + kA + kB) in double (exact: a power-of-two scaling
 // far inside double's range) and r = (float)d, one IEEE rounding to nearest even: the model's
-// step 2. Lanes whose r is zero, at or below 2^-126 (subnormal: this keeps the result right under
-// flush-to-zero too), infinite or NaN, and lanes of flagged blocks are recomputed by block_dot,
-// which also gives zero sums their sign. Step 3: r is added to the output's float accumulator in
-// increasing t. Vectorised across 16 output columns, 4 rows at a time; rows are split among
-// threads (softnum::gemm's pool), so every output is the same sequence of operations on any
-// thread count, instruction set or compiler.
+// step 2. Lanes whose r is zero, at
+// or below 2^-126 (subnormal: this keeps the result right under flush-to-zero too), infinite or
+// NaN, and lanes of flagged blocks are recomputed by block_dot, which also gives zero sums their
+// sign. Step 3: r is added to the output's float accumulator in increasing t. Vectorised across 16
+// output columns, 4 rows at a time; rows are split among threads (softnum::gemm's pool), so every
+// output is the same sequence of operations on any thread count, instruction set or compiler.
 #pragma once
 
 #include <softnum/core/bits.hpp>
@@ -49,11 +53,15 @@
 
 namespace softnum::detail::block_gemm {
 
-/// Element values on the quantum grid: v = q * 2^qexp, q an integer with |q| < 2^qbits.
+/// Element values on the quantum grid: v = q * 2^qexp, q an integer with |q| < 2^qbits and at
+/// most sig_bits significant bits; in_float: every q is a float (so float panels hold them).
 template <class E>
 struct grid {
   static constexpr int qexp = block::element_quantum<E>::exp;
   static constexpr int qbits = block::element_max<E>::emax - qexp + 1;
+  static constexpr int sig_bits =
+      block::element_traits<E>::is_float ? block::element_max<E>::top + 1 : qbits;
+  static constexpr bool in_float = sig_bits <= 24 && qbits <= 127;
 };
 
 /// Which exact sum a block pair takes (see the top of this file). |S| < 2^bound.
@@ -63,26 +71,43 @@ struct sum_path {
   static constexpr int bound =
       grid<EA>::qbits + grid<EB>::qbits + bit_width(static_cast<std::uint64_t>(pad));
   static constexpr bool int32 = grid<EA>::qbits <= 15 && grid<EB>::qbits <= 15 && bound <= 31;
-  static constexpr bool f64 =
-      !int32 && grid<EA>::qbits <= 24 && grid<EB>::qbits <= 24 && bound <= 53;
+  static constexpr bool in_float = grid<EA>::in_float && grid<EB>::in_float;
+  static constexpr bool f64 = !int32 && in_float && bound <= 53;
+  // f64_split: every product p is an exact double (sig_bits_A + sig_bits_B <= 53) and an
+  // integer below 2^qsum; it is split as p = hi + lo with hi = (p + C) - C, C = 1.5 * 2^(split +
+  // 52) (hi: p rounded to a multiple of 2^split, exact for |p| <= 2^(split + 51)) and lo = p - hi
+  // (an integer, |lo| <= 2^(split - 1)). The lo sums stay below 2^(split - 1 + bit_width(pad))
+  // <= 2^53 and the hi sums are multiples of 2^split below 2^(bound + 1) <= 2^(split + 53): two
+  // double sums, each exact.
+  static constexpr int product_bits = grid<EA>::sig_bits + grid<EB>::sig_bits;
+  static constexpr int qsum = grid<EA>::qbits + grid<EB>::qbits;
+  static constexpr int split = 54 - bit_width(static_cast<std::uint64_t>(pad));
+  static constexpr bool f64_split =
+      !int32 && !f64 && in_float && product_bits <= 53 && qsum <= split + 51 && bound <= split + 52;
 };
+
+/// 2^k as a double, k in [-1022, 1023].
+inline double pow2d(int k) noexcept {
+  return bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
+}
 
 /// One element decoded: q, its sign (zeros included), and whether it is infinite or NaN (the
 /// block goes to block_dot).
 struct Decoded {
-  std::int32_t q = 0;
+  double q = 0;  // exact: at most 24 significant bits
   bool negative = false;
   bool special = false;
 };
 
 template <class E>
 Decoded decode_element(E e) noexcept {
-  static_assert(grid<E>::qbits <= 24, "softnum::gemm_block_parallel: q must fit 24 bits here");
+  static_assert(grid<E>::in_float, "softnum::gemm_block_parallel: q must be a float here");
   const Unpacked u = number_traits<E>::unpack(e);
   Decoded d;
   d.negative = u.sign;
-  if (u.kind == Kind::finite) {
-    const auto mag = static_cast<std::int32_t>(u.sig << (u.exp - grid<E>::qexp));
+  if (u.kind == Kind::finite) {  // sig < 2^24 (a normalised significand of sig_bits bits)
+    const double mag =
+        static_cast<double>(static_cast<std::uint64_t>(u.sig)) * pow2d(u.exp - grid<E>::qexp);
     d.q = u.sign ? -mag : mag;
   } else {
     d.special = u.kind == Kind::inf || u.kind == Kind::nan;
@@ -113,7 +138,7 @@ struct BlockInfo {
 };
 
 template <class B>
-BlockInfo decode_block(const B& blk, std::int32_t* q) noexcept {
+BlockInfo decode_block(const B& blk, double* q) noexcept {
   using E = typename B::element_type;
   constexpr int N = B::block_size, W = B::element_bits;
   BlockInfo info;
@@ -146,11 +171,6 @@ BlockInfo decode_block(const B& blk, std::int32_t* q) noexcept {
   return info;
 }
 
-/// 2^k as a double, k in [-1022, 1023].
-inline double pow2d(int k) noexcept {
-  return bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
-}
-
 inline constexpr std::size_t lanes =
     16;  // output columns per panel (one vector of 16 int32 / float)
 inline constexpr int tile_rows = 4;
@@ -171,6 +191,13 @@ struct Decoded2 {
   std::vector<std::uint64_t> a_nonzero, a_negative, b_nonzero, b_negative;
 };
 
+/// Two q of at most 15 bits as the int16 pair lo | hi << 16.
+inline std::uint32_t word(double lo, double hi) noexcept {
+  return static_cast<std::uint32_t>(static_cast<std::uint16_t>(static_cast<std::int16_t>(lo))) |
+         (static_cast<std::uint32_t>(static_cast<std::uint16_t>(static_cast<std::int16_t>(hi)))
+          << 16);
+}
+
 template <class BA, class BB>
 void decode_a(const BA* a, std::size_t kb, std::size_t i0, std::size_t i1, Decoded2& d) noexcept {
   using EA = typename BA::element_type;
@@ -179,7 +206,7 @@ void decode_a(const BA* a, std::size_t kb, std::size_t i0, std::size_t i1, Decod
   using path = sum_path<EA, EB, N>;
   constexpr std::size_t P = path::pad / 2, NS = N;
   constexpr int base = grid<EA>::qexp + grid<EB>::qexp;
-  std::int32_t q[path::pad] = {};
+  double q[path::pad] = {};
   for (std::size_t x = i0 * kb; x < i1 * kb; ++x) {
     const BlockInfo info = decode_block(a[x], q);
     d.a_scale[x] = info.special ? 0.0 : pow2d(base + static_cast<int>(a[x].scale().bits()) - 127);
@@ -188,9 +215,7 @@ void decode_a(const BA* a, std::size_t kb, std::size_t i0, std::size_t i1, Decod
     d.a_negative[x] = info.negative;
     if constexpr (path::int32) {
       for (std::size_t p = 0; p < P; ++p) {
-        d.a_words[x * P + p] = static_cast<std::int32_t>(
-            static_cast<std::uint32_t>(static_cast<std::uint16_t>(q[2 * p])) |
-            (static_cast<std::uint32_t>(static_cast<std::uint16_t>(q[2 * p + 1])) << 16));
+        d.a_words[x * P + p] = static_cast<std::int32_t>(word(q[2 * p], q[2 * p + 1]));
       }
     } else {
       for (std::size_t e = 0; e < NS; ++e) d.a_values[x * NS + e] = q[e];
@@ -206,7 +231,7 @@ void decode_b(const BB* b, std::size_t n, std::size_t kb, std::size_t p0, std::s
   constexpr int N = BB::block_size;
   using path = sum_path<EA, EB, N>;
   constexpr std::size_t P = path::pad / 2, NS = N;
-  std::int32_t q[path::pad] = {};
+  double q[path::pad] = {};
   for (std::size_t panel = p0; panel < p1; ++panel) {
     for (std::size_t t = 0; t < kb; ++t) {
       const std::size_t x = panel * kb + t;
@@ -219,7 +244,7 @@ void decode_b(const BB* b, std::size_t n, std::size_t kb, std::size_t p0, std::s
           d.b_scale[at] =
               info.special ? 0.0 : pow2d(static_cast<int>(b[j * kb + t].scale().bits()) - 127);
         } else {  // padding: zero sums, never read back
-          for (std::int32_t& v : q) v = 0;
+          for (double& v : q) v = 0;
           d.b_scale[at] = 1.0;
         }
         d.b_flag[at] = info.special ? -1 : 0;
@@ -227,13 +252,12 @@ void decode_b(const BB* b, std::size_t n, std::size_t kb, std::size_t p0, std::s
         d.b_negative[at] = info.negative;
         if constexpr (path::int32) {
           for (std::size_t p = 0; p < P; ++p) {
-            d.b_words[(x * P + p) * lanes + l] = static_cast<std::int32_t>(
-                static_cast<std::uint32_t>(static_cast<std::uint16_t>(q[2 * p])) |
-                (static_cast<std::uint32_t>(static_cast<std::uint16_t>(q[2 * p + 1])) << 16));
+            d.b_words[(x * P + p) * lanes + l] =
+                static_cast<std::int32_t>(word(q[2 * p], q[2 * p + 1]));
           }
         } else {
           for (std::size_t e = 0; e < NS; ++e) {
-            d.b_values[(x * NS + e) * lanes + l] = static_cast<float>(q[e]);  // exact: < 2^24
+            d.b_values[(x * NS + e) * lanes + l] = static_cast<float>(q[e]);  // exact: in_float
           }
         }
       }
@@ -249,14 +273,17 @@ struct TileArgs {
   const BB* b;
   std::size_t m, n, kb;
 
-  /// block_dot of block pair (i, j, t), whose exact value (when neither block is flagged) is v
-  /// (S * 2^(qexps + kA + kB), exact in double): v rounded once to float from its exact value
-  /// (no float arithmetic, so flush-to-zero modes cannot touch it), a zero sum with the model's
-  /// sign, and flagged blocks (NaN scale, infinite or NaN elements) by block_dot itself.
+  /// block_dot of block pair (i, j, t), whose value (when neither block is flagged) is v =
+  /// S * 2^(qexps + kA + kB) in double, exact except on the f64_split path: v rounded once to
+  /// float by integer code (no float arithmetic: flush-to-zero modes cannot touch it); a zero sum
+  /// (v = 0 exactly when S = 0, on every path) with the model's sign; flagged blocks (NaN scale,
+  /// infinite or NaN elements) and inexact v by block_dot itself.
   float fix(std::size_t i, std::size_t j, std::size_t t, double v) const noexcept {
     const std::size_t xa = i * kb + t;
     const std::size_t xb = (j / lanes * kb + t) * lanes + j % lanes;
-    if (d->a_flag[xa] != 0 || d->b_flag[xb] != 0 || (v == 0 && BA::block_size > 64)) {
+    using path = sum_path<typename BA::element_type, typename BB::element_type, BA::block_size>;
+    if (d->a_flag[xa] != 0 || d->b_flag[xb] != 0 || (v == 0 && BA::block_size > 64) ||
+        (v != 0 && path::f64_split)) {
       return block_dot(a[xa], b[j * kb + t]);
     }
     if (v == 0) {  // -0 exactly when every product is a zero of negative sign
@@ -361,8 +388,12 @@ void run(std::size_t m, std::size_t n, std::size_t kb, const BA* a, const BB* b,
 #if SOFTNUM_BLOCK_GEMM_SIMD
   constexpr int N = BA::block_size;
   using path = sum_path<typename BA::element_type, typename BB::element_type, N>;
-  if constexpr (path::int32 || path::f64) {
-    static_assert(path::int32 ? path::bound <= 31 : path::bound <= 53,
+  if constexpr (path::int32 || path::f64 || path::f64_split) {
+    static_assert(path::int32 ? path::bound <= 31
+                  : path::f64
+                      ? path::bound <= 53
+                      : path::split - 1 + bit_width(static_cast<std::uint64_t>(path::pad)) <= 53 &&
+                            path::qsum <= path::split + 51 && path::bound <= path::split + 52,
                   "softnum::gemm_block_parallel: the exact block sum must fit its lanes");
     constexpr std::size_t P = path::pad / 2;
     const std::size_t panels = (n + lanes - 1) / lanes;
