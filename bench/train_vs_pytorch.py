@@ -96,6 +96,60 @@ def pytorch_epoch(model_name, images, data_dir, batch, threads, seed=1):
     return time.perf_counter() - start
 
 
+def lr_at(model_name, epoch, lr0):
+    """softnum_train's default schedule: x0.5 every N epochs from epoch E (MLP 1 from 4, LeNet-5 4 from 5)."""
+    every, start = (4, 5) if model_name == "lenet5" else (1, 4)
+    return lr0 * 0.5 ** (0 if epoch < start else 1 + (epoch - start) // every)
+
+
+def pytorch_accuracy(model_name, epochs, data_dir, batch, seed=1):
+    """PyTorch fp32 on all 60k/10k images, softnum_train's defaults and schedule: one row per epoch."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+
+    def load(kind, limit):
+        pixels = read_idx(os.path.join(data_dir, f"{kind}-images-idx3-ubyte.gz"), limit)
+        labels = read_idx(os.path.join(data_dir, f"{kind}-labels-idx1-ubyte.gz"), limit)
+        x = torch.from_numpy(((pixels / 255.0 - MEAN) / STD).astype(np.float32))
+        x = x.unsqueeze(1) if model_name == "lenet5" else x.reshape(len(x), 784)
+        return x, torch.from_numpy(labels.astype(np.int64))
+
+    x, y = load("train", None)
+    tx, ty = load("t10k", None)
+    if model_name == "lenet5":
+        net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(),
+                            nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.ReLU(),
+                            nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten(),
+                            nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+        lr0, momentum = 1 / 16, 0.5
+    else:
+        net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+        lr0, momentum = 0.02, 0.9
+    opt = torch.optim.SGD(net.parameters(), lr=lr0, momentum=momentum)
+    for epoch in range(1, epochs + 1):
+        for g in opt.param_groups:
+            g["lr"] = lr_at(model_name, epoch, lr0)
+        start = time.perf_counter()
+        net.train()
+        order = torch.randperm(len(x))
+        for i in range(0, len(x), batch):
+            idx = order[i:i + batch]
+            loss = F.cross_entropy(net(x[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        seconds = time.perf_counter() - start
+        net.eval()
+        with torch.no_grad():
+            correct = sum(int((net(tx[i:i + 1000]).argmax(1) == ty[i:i + 1000]).sum()) for i in range(0, len(tx), 1000))
+        print(f"{model_name:7} pytorch_fp32 epoch {epoch:2} lr {lr_at(model_name, epoch, lr0):.5f} "
+              f"test {100.0 * correct / len(tx):6.2f}%  train_s {seconds:7.2f}", flush=True)
+
+
 def softnum_epoch(exe, model_name, images, spec, batch, threads, data_dir, timeout):
     """Seconds of one training epoch of softnum_train (its CSV's 'seconds' column)."""
     parts = spec.split()
@@ -132,7 +186,26 @@ def main():
     p.add_argument("--data", default=DATA_DIR)
     p.add_argument("--timeout", type=int, default=900, help="seconds per softnum_train run before it is abandoned")
     p.add_argument("--no-scaling", action="store_true", help="skip the 2-thread LeNet-5 float32 row")
+    p.add_argument("--accuracy", default=None, metavar="MLP_EPOCHS,LENET5_EPOCHS",
+                   help="instead of the timing table: train PyTorch fp32 on the full data with softnum_train's "
+                        "defaults and learning-rate schedule and print the test accuracy per epoch, e.g. 5,10 "
+                        "(compare with softnum_train --epochs N --format float32)")
     args = p.parse_args()
+    if args.accuracy is not None:
+        try:
+            epochs = [int(v) for v in args.accuracy.split(",")]
+            if len(epochs) != 2 or min(epochs) < 0:
+                raise ValueError
+        except ValueError:
+            sys.exit(f"--accuracy: expected two epoch counts such as 5,10, got '{args.accuracy}'")
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            sys.exit("--accuracy needs PyTorch (Debian python3-torch, run with /usr/bin/python3)")
+        for model_name, n in zip(("mlp", "lenet5"), epochs):
+            if n > 0:
+                pytorch_accuracy(model_name, n, args.data, args.batch)
+        return
 
     if not os.path.exists(os.path.join(args.data, "train-images-idx3-ubyte.gz")):
         sys.exit(f"Fashion-MNIST not found in {args.data} (Debian: apt-get install dataset-fashion-mnist)")
