@@ -215,20 +215,31 @@ struct FloatLanes {
     const std::uint32_t mag = u & static_cast<std::uint32_t>(C::mag_mask);
     const std::uint32_t sign = (u & sign_mask) << sign_shift;
     const std::uint32_t normal = (mag + rebias) << shift;
-    // Subnormal: frac * 2^(emin - M) = (2^(emin-M+23) with frac in its fraction) - 2^(emin-M+23),
-    // exact in float (the quantum of that binade is 2^(emin - M)). Above the subnormals the
-    // difference is some other float, not used.
-    std::uint32_t sub = 0;
-    if constexpr (C::subnormals) {
-      sub = bit_cast<std::uint32_t>(bit_cast<float>(magic_f32 + mag) - bit_cast<float>(magic_f32));
-    }
-    std::uint32_t r = pick(lt(mag, 1u << M), sub, normal) | sign;
-    if constexpr (C::specials == Specials::ieee) {
-      r = pick(!lt(mag, static_cast<std::uint32_t>(C::max_field) << M), sign | 0x7F800000u | (mag << shift), r);
-    } else if constexpr (C::specials == Specials::fn) {
-      r = pick(mag == static_cast<std::uint32_t>(C::mag_mask), 0x7FC00000u, r);
-    } else if constexpr (C::specials == Specials::fnuz) {
-      r = pick(u == sign_mask, 0x7FC00000u, r);
+    std::uint32_t r;
+    if constexpr (C::subnormals && C::specials == Specials::ieee) {
+      // Masked adds instead of selects (SSE2 has no blend): a subnormal's exponent goes up one
+      // binade, to 2^emin, and 2^emin is subtracted again (exact: frac * 2^(emin - M)); other
+      // codes subtract 0. Then inf/NaN codes get the exponent 255 (the float operation never
+      // sees a NaN: constant evaluation rejects one).
+      const std::uint32_t is_sub = 0u - static_cast<std::uint32_t>(lt(mag, 1u << M));
+      const std::uint32_t is_special =
+          0u - static_cast<std::uint32_t>(!lt(mag, static_cast<std::uint32_t>(C::max_field) << M));
+      constexpr std::uint32_t special_adj = (255u - static_cast<std::uint32_t>(C::max_field + 127 - C::bias)) << 23;
+      const float f = bit_cast<float>(normal + (is_sub & (1u << 23))) - bit_cast<float>(is_sub & min_normal_f32);
+      r = (bit_cast<std::uint32_t>(f) + (is_special & special_adj)) | sign;
+    } else {
+      std::uint32_t sub = 0;
+      if constexpr (C::subnormals) {
+        sub = bit_cast<std::uint32_t>(bit_cast<float>(magic_f32 + mag) - bit_cast<float>(magic_f32));
+      }
+      r = pick(lt(mag, 1u << M), sub, normal) | sign;
+      if constexpr (C::specials == Specials::ieee) {
+        r = pick(!lt(mag, static_cast<std::uint32_t>(C::max_field) << M), sign | 0x7F800000u | (mag << shift), r);
+      } else if constexpr (C::specials == Specials::fn) {
+        r = pick(mag == static_cast<std::uint32_t>(C::mag_mask), 0x7FC00000u, r);
+      } else if constexpr (C::specials == Specials::fnuz) {
+        r = pick(u == sign_mask, 0x7FC00000u, r);
+      }
     }
     return bit_cast<float>(r);
   }
