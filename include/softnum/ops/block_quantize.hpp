@@ -97,12 +97,7 @@ void quantize_blocks_fast(const float* x, float* y, std::size_t nblocks, ScaleRu
   const quant::Specials32 sp = quant::specials32<S>(mode);
   const quant::SpecialsFlat s{sp.zero[0], sp.zero[1], sp.inf[0],      sp.inf[1],
                               sp.nan[0],  sp.nan[1],  sp.overflow[0], sp.overflow[1]};
-#if SOFTNUM_QUANTIZE_X86
-  const int level = quant::isa();
-  if (level == 2) return quant::avx512::block_quantize<B, S>(x, y, nblocks, rule, mode, s, seed);
-  if (level == 1) return quant::avx2::block_quantize<B, S>(x, y, nblocks, rule, mode, s, seed);
-#endif
-  return quant::generic::block_quantize<B, S>(x, y, nblocks, rule, mode, s, seed);
+  SOFTNUM_PER_ISA_RETURN(block_quantize<B, S>(x, y, nblocks, rule, mode, s, seed));
 }
 
 }  // namespace detail::block

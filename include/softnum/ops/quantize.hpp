@@ -166,26 +166,11 @@ template <class T>
 void quantize_f32(const float* x, float* y, std::size_t n, Round mode, std::uint64_t seed,
                   std::uint64_t offset) noexcept {
   if constexpr (float_kernel_ok<T>::value) {
-#if SOFTNUM_QUANTIZE_X86
-    const int level = isa();
-    if (level == 2) return avx512::quantize_float<T>(x, y, n, mode, seed, offset);
-    if (level == 1) return avx2::quantize_float<T>(x, y, n, mode, seed, offset);
-#endif
-    return generic::quantize_float<T>(x, y, n, mode, seed, offset);
+    SOFTNUM_PER_ISA_RETURN(quantize_float<T>(x, y, n, mode, seed, offset));
   } else if constexpr (posit_kernel_ok<T>) {
-#if SOFTNUM_QUANTIZE_X86
-    const int level = isa();
-    if (level == 2) return avx512::quantize_posit<T>(x, y, n, mode, seed, offset);
-    if (level == 1) return avx2::quantize_posit<T>(x, y, n, mode, seed, offset);
-#endif
-    return generic::quantize_posit<T>(x, y, n, mode, seed, offset);
+    SOFTNUM_PER_ISA_RETURN(quantize_posit<T>(x, y, n, mode, seed, offset));
   } else if constexpr (fixed_kernel_ok<T>::value) {
-#if SOFTNUM_QUANTIZE_X86
-    const int level = isa();
-    if (level == 2) return avx512::quantize_fixed<T>(x, y, n, mode, seed, offset);
-    if (level == 1) return avx2::quantize_fixed<T>(x, y, n, mode, seed, offset);
-#endif
-    return generic::quantize_fixed<T>(x, y, n, mode, seed, offset);
+    SOFTNUM_PER_ISA_RETURN(quantize_fixed<T>(x, y, n, mode, seed, offset));
   } else {
     reference<T>(x, y, n, mode, seed, offset);
   }
@@ -213,19 +198,9 @@ void quantize_f64(const double* x, double* y, std::size_t n, Round mode, std::ui
       }
     }
   } else if constexpr (posit_kernel_ok<T>) {
-#if SOFTNUM_QUANTIZE_X86
-    const int level = isa();
-    if (level == 2) return avx512::quantize_posit<T>(x, y, n, mode, seed, offset);
-    if (level == 1) return avx2::quantize_posit<T>(x, y, n, mode, seed, offset);
-#endif
-    return generic::quantize_posit<T>(x, y, n, mode, seed, offset);
+    SOFTNUM_PER_ISA_RETURN(quantize_posit<T>(x, y, n, mode, seed, offset));
   } else if constexpr (fixed_kernel_ok<T>::value_f64) {
-#if SOFTNUM_QUANTIZE_X86
-    const int level = isa();
-    if (level == 2) return avx512::quantize_fixed<T>(x, y, n, mode, seed, offset);
-    if (level == 1) return avx2::quantize_fixed<T>(x, y, n, mode, seed, offset);
-#endif
-    return generic::quantize_fixed<T>(x, y, n, mode, seed, offset);
+    SOFTNUM_PER_ISA_RETURN(quantize_fixed<T>(x, y, n, mode, seed, offset));
   }
   reference<T>(x, y, n, mode, seed, offset);
 }
@@ -258,12 +233,7 @@ void convert(std::span<const From> x, std::span<To> y) noexcept {
   assert(x.size() == y.size() && "softnum::convert: x and y must have the same size");
   const std::size_t n = x.size() < y.size() ? x.size() : y.size();
   if constexpr (std::is_same_v<To, float> && detail::quant::float_kernel_ok<From>::value) {
-#if SOFTNUM_QUANTIZE_X86
-    const int level = detail::quant::isa();
-    if (level == 2) return detail::quant::avx512::decode_float<From>(x.data(), y.data(), n);
-    if (level == 1) return detail::quant::avx2::decode_float<From>(x.data(), y.data(), n);
-#endif
-    return detail::quant::generic::decode_float<From>(x.data(), y.data(), n);
+    SOFTNUM_PER_ISA_RETURN(decode_float<From>(x.data(), y.data(), n));
   } else {
     for (std::size_t i = 0; i < n; ++i) y[i] = softnum::convert<To>(x[i]);
   }
