@@ -9,17 +9,19 @@
 #include <softnum/gemm.hpp>
 #include <softnum/softnum.hpp>
 
-#include "support/float_oracle_bridge.hpp"
-
-#include <catch2/catch.hpp>
-
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "support/float_oracle_bridge.hpp"
 
 using namespace softnum;
 
@@ -469,6 +471,193 @@ TEST_CASE("gemm is bit-identical to gemm_reference: float inputs, fixed-point ac
       gemm<Accumulation<exact_product, Q8>>(row_major(a.data(), M, K), row_major(b.data(), K, N),
                                             row_major(got.data(), M, N), ot);
       CHECK(std::memcmp(want.data(), got.data(), want.size() * sizeof(float)) == 0);
+    }
+  }
+}
+
+namespace {
+
+/// The quire model of softnum_train: exact products summed in binary128, one rounding to C.
+using ExactSum128 = Accumulation<exact_product, binary128>;
+
+/// Which exact_sum_rows tier takes all rows of A * B (0: the generic path; 1: integers in double
+/// lanes; 2: int128 sums), or -1 without the SIMD kernels.
+template <class S>
+int quire_tier(const std::vector<S>& a, const std::vector<S>& b, Idx M, Idx K, Idx N) {
+#if SOFTNUM_GEMM_SIMD
+  const MatrixView<const S> A = row_major(a.data(), M, K), B = row_major(b.data(), K, N);
+  return detail::gemm_fast::exact_sum_plan<binary128>(A, B, 0, M).tier;
+#else
+  (void)a, (void)b, (void)M, (void)K, (void)N;
+  return -1;
+#endif
+}
+
+/// gemm<ExactSum128> against gemm_reference<ExactSum128>, bit for bit, on every instruction set and
+/// 1, 2, 3 threads (column-major B with 2), for S (float or double) matrices made by fill(g, a, b,
+/// M, K, N); want_tier: the exact_sum_rows tier the whole product must take (-1: not checked).
+template <class TC, class S, class Fill>
+void check_quire(GemmOptions o, std::uint64_t seed, Fill fill, int want_tier,
+                 const std::vector<Shape>& shapes) {
+  const int isa_max = detail::gemm_fast::detected_isa();
+  for (const Shape& s : shapes) {
+    std::mt19937_64 g(seed ^ static_cast<std::uint64_t>(s.M * 1000003 + s.K * 1009 + s.N));
+    std::vector<S> a(uz(s.M * s.K)), b(uz(s.K * s.N));
+    fill(g, a, b, s.M, s.K, s.N);
+    std::vector<S> bt(b.size());
+    for (Idx k = 0; k < s.K; ++k)
+      for (Idx j = 0; j < s.N; ++j) bt[uz(j * s.K + k)] = b[uz(k * s.N + j)];
+    if (want_tier >= 0 && s.K > 0 && SOFTNUM_GEMM_SIMD) {
+      INFO("shape " << s.M << "x" << s.K << "x" << s.N);
+      CHECK(quire_tier(a, b, s.M, s.K, s.N) == want_tier);
+    }
+    std::vector<TC> want(uz(s.M * s.N));
+    gemm_reference<ExactSum128>(row_major(a.data(), s.M, s.K), row_major(b.data(), s.K, s.N),
+                                row_major(want.data(), s.M, s.N), o);
+    for (int isa = 0; isa <= isa_max; ++isa) {
+      detail::gemm_fast::isa_limit() = isa;
+      for (unsigned threads : {1u, 2u, 3u}) {
+        GemmOptions ot = o;
+        ot.threads = threads;
+        std::vector<TC> got(want.size());
+        if (threads == 2) {
+          gemm<ExactSum128>(row_major(a.data(), s.M, s.K), col_major(bt.data(), s.K, s.N),
+                            row_major(got.data(), s.M, s.N), ot);
+        } else {
+          gemm<ExactSum128>(row_major(a.data(), s.M, s.K), row_major(b.data(), s.K, s.N),
+                            row_major(got.data(), s.M, s.N), ot);
+        }
+        long bad = 0;
+        for (std::size_t t = 0; t < got.size(); ++t) {
+          if (!same_bits(got[t], want[t]) && ++bad <= 3) {
+            FAIL_CHECK("shape " << s.M << "x" << s.K << "x" << s.N << " isa " << isa << " threads "
+                                << threads << " element " << t << ": gemm "
+                                << static_cast<double>(got[t]) << " (bits " << bits_hex(got[t])
+                                << "), reference " << static_cast<double>(want[t]) << " (bits "
+                                << bits_hex(want[t]) << ")");
+          }
+        }
+        CHECK(bad == 0);
+      }
+    }
+    detail::gemm_fast::isa_limit() = -1;
+  }
+}
+
+/// Fills A and B with values of format T (normal with the given scale; special_rate of them
+/// arbitrary bit patterns: NaR), stored in S.
+template <class T>
+auto values_of(double scale, double special_rate = 0.0) {
+  return [=]<class S>(std::mt19937_64& g, std::vector<S>& a, std::vector<S>& b, Idx, Idx, Idx) {
+    for (auto* v : {&a, &b})
+      for (S& x : *v)
+        x = static_cast<S>(static_cast<double>(random_value<T>(g, special_rate, scale)));
+  };
+}
+
+// Odd sizes, K = 0 and 1, K up to a few thousand, enough work for the threads, and few columns
+// with many rows (a convolution's channels).
+const std::vector<Shape> kQuireShapes = {{1, 1, 1},    {5, 0, 7},     {3, 1, 40},   {1, 70, 33},
+                                         {37, 53, 45}, {13, 130, 70}, {6, 200, 33}, {7, 3000, 19},
+                                         {70, 9, 65},  {70, 25, 6},   {45, 150, 15}};
+
+}  // namespace
+
+TEST_CASE("gemm is bit-identical to gemm_reference: binary128 quire on float and double inputs",
+          "[gemm][fast][quire]") {
+  GemmOptions o;
+#if SOFTNUM_GEMM_SIMD
+  // The kernel takes the quire model (kernel_applies: all-ones float inputs), but not C + A*B.
+  CHECK(kernel_applies<ExactSum128, posit8>(o));
+  CHECK(kernel_applies<ExactSum128, float>(o));
+  o.accumulate = true;
+  CHECK_FALSE(kernel_applies<ExactSum128, posit8>(o));
+  o.accumulate = false;
+#endif
+  // posit8 and posit16 values, as softnum_train's quire formats pass them: integers in double
+  // lanes (posit8: spans of about 20 bits per matrix) or int128 sums (posit16's 12 fraction bits).
+  check_quire<posit8, float>(o, 1, values_of<posit8>(1.0), 1, kQuireShapes);
+  check_quire<posit8, double>(o, 2, values_of<posit8>(1e-3), 1, kQuireShapes);
+  check_quire<posit16, double>(o, 3, values_of<posit16>(1.0), -1, kQuireShapes);
+  check_quire<posit16, float>(o, 4, values_of<posit16>(30.0), -1, kQuireShapes);
+  check_quire<float, float>(o, 5, values_of<posit8>(1e4), 1, kQuireShapes);
+  // Sums beyond posit8's maxpos (saturate) and below its minpos (never 0).
+  check_quire<posit8, float>(o, 12, values_of<posit8>(1e4), 1, {{37, 53, 45}, {70, 25, 6}});
+  check_quire<posit8, float>(o, 13, values_of<posit8>(1e-5), 1, {{37, 53, 45}, {70, 25, 6}});
+  // Full float significands over a few binades: int128 sums; other output types.
+  check_quire<float, float>(o, 6, values_of<float>(1.0), 2,
+                            {{37, 53, 45}, {13, 130, 70}, {7, 3000, 19}});
+  check_quire<double, float>(o, 7, values_of<float>(1.0), 2, {{37, 53, 45}, {13, 130, 70}});
+  // Spans too wide for binary128 to stay exact (53-bit doubles, floats over 2^+-60), infinities
+  // and NaN: the generic path.
+  check_quire<double, double>(o, 8, values_of<double>(1.0), 0, {{37, 53, 45}, {6, 200, 33}});
+  check_quire<float, float>(
+      o, 9,
+      [](std::mt19937_64& g, std::vector<float>& a, std::vector<float>& b, Idx, Idx, Idx) {
+        std::uniform_int_distribution<int> e(-60, 60);
+        for (auto* v : {&a, &b})
+          for (float& x : *v)
+            x = std::ldexp(static_cast<float>(random_value<posit8>(g, 0.0)), e(g));
+      },
+      0, {{37, 53, 45}, {6, 200, 33}});
+  check_quire<posit8, float>(o, 10, values_of<posit8>(1.0, 0.02), 0,
+                             {{37, 53, 45}, {13, 130, 70}});  // NaR
+  for (float special :
+       {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+        std::numeric_limits<float>::quiet_NaN()}) {
+    auto with_special = [special](std::mt19937_64& g, std::vector<float>& a, std::vector<float>& b,
+                                  Idx M, Idx K, Idx N) {
+      values_of<posit8>(1.0)(g, a, b, M, K, N);
+      (g() % 2 == 0 ? a : b)[g() % a.size()] = special;
+    };
+    check_quire<posit8, float>(o, 11, with_special, 0, {{37, 53, 45}, {13, 130, 70}});
+  }
+  // Rounding modes: nothing but the output is ever rounded, so every mode gives the exact sum;
+  // stochastic output rounding through each output conversion; chunks change nothing either.
+  for (Round r : {Round::nearest_even, Round::up, Round::stochastic, Round::odd}) {
+    GemmOptions om;
+    om.round = r;
+    om.output_round = r == Round::odd ? Round::toward_zero : r;
+    om.seed = 0x5EED;
+    om.chunk = r == Round::up ? 7 : 0;
+    check_quire<posit8, float>(om, 20, values_of<posit8>(1.0), 1, {{37, 53, 45}, {13, 130, 70}});
+    check_quire<binary16, double>(om, 21, values_of<posit16>(0.1), -1, {{37, 53, 45}});
+    check_quire<posit16, double>(om, 24, values_of<float>(1.0), 2, {{37, 53, 45}});
+    check_quire<posit16_1, float>(om, 22, values_of<posit8>(1.0), 1, {{37, 53, 45}});
+    check_quire<float, float>(om, 23, values_of<posit8>(1.0), 1, {{37, 53, 45}});
+  }
+}
+
+TEST_CASE("binary128 quire: signed zeros and exact cancellation", "[gemm][fast][quire]") {
+  // Every sum cancels exactly (B's odd rows negate its even rows, A's columns come in equal
+  // pairs) or is made of signed zeros: the model's zero is +0, except in Round::down, where its
+  // sign depends on the order of the terms (recomputed by the model itself).
+  auto cancelling = [](double zero_rate) {
+    return [=]<class S>(std::mt19937_64& g, std::vector<S>& a, std::vector<S>& b, Idx M, Idx K,
+                        Idx N) {
+      std::uniform_real_distribution<double> u(0.0, 1.0);
+      auto value = [&] {
+        if (u(g) < zero_rate) return static_cast<S>(u(g) < 0.5 ? -0.0 : 0.0);
+        return static_cast<S>(static_cast<double>(random_value<posit8>(g, 0.0)));
+      };
+      for (Idx i = 0; i < M; ++i)
+        for (Idx k = 0; k < K; ++k) a[uz(i * K + k)] = k % 2 == 1 ? a[uz(i * K + k - 1)] : value();
+      for (Idx k = 0; k < K; ++k)
+        for (Idx j = 0; j < N; ++j)
+          b[uz(k * N + j)] = k % 2 == 1 ? static_cast<S>(-b[uz((k - 1) * N + j)]) : value();
+    };
+  };
+  const std::vector<Shape> even_k = {{1, 2, 1}, {37, 54, 45}, {13, 130, 70}, {6, 2000, 17}};
+  for (Round r : {Round::nearest_even, Round::down, Round::toward_zero, Round::stochastic}) {
+    GemmOptions o;
+    o.round = r;
+    o.output_round = r == Round::stochastic ? Round::stochastic : Round::nearest_even;
+    for (double zeros : {0.0, 0.5, 1.0}) {
+      INFO("mode " << static_cast<int>(r) << " zero rate " << zeros);
+      check_quire<posit8, float>(o, 30, cancelling(zeros), 1, even_k);
+      check_quire<float, double>(o, 31, cancelling(zeros), 1, even_k);
+      check_quire<binary16, float>(o, 32, cancelling(zeros), -1,
+                                   {{29, 1, 3}, {5, 3, 70}});  // odd K
     }
   }
 }

@@ -35,6 +35,14 @@
 //                 significand (posit8, posit16; Fixed with I + F <= 20): the model's Philox words
 //                 are drawn in the kernel, 8 lanes at a time. Lanes that reach the posit's tapered
 //                 ends or a non-finite value are recomputed by gemm_element.
+//  exact sum      A, B: float or double; exact_product; accumulator binary128 (softnum_train's
+//                 quire; exact_sum_acc): when the data's binary grid makes every partial sum
+//                 exact in binary128 (span_A + span_B + ceil(log2 K) <= 113 bits, no inf/NaN,
+//                 no C + A*B), the model's result is the exact sum, computed as integers: double
+//                 lanes holding exact integer products and block sums, carried into 128-bit lanes
+//                 (span_A + span_B <= 51), else int128 sums of 64 x 64-bit products; then one
+//                 rounding to C's type. Any mode (nothing else is rounded); zero sums in
+//                 Round::down are recomputed by gemm_element (their sign follows the term order).
 //
 // Instruction sets: each SIMD kernel is compiled three times from gemm_simd.inc (AVX-512, AVX2
 // + F16C, and generic vector code for SSE2 / other targets; target attributes, no flags needed) and
@@ -670,12 +678,254 @@ bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
   }
 }
 
+// ----- float or double inputs, exact products, an accumulator that holds their exact sum -----
+
+/// Accumulators of at least 64 bits of precision whose range holds every multiple of 2^-2148 (the
+/// grid of products of doubles) up to 2^2112 (a sum of at most 2^64 such products): binary128.
+/// With exact products, each rounding of the model is then exact while the partial sums stay on
+/// the products' common grid 2^q and below 2^(q + p): the model's result is the exact sum.
+template <class Acc>
+struct exact_sum_acc {
+  static constexpr bool ok = false;
+  static constexpr int p = 0;
+};
+template <class T>
+  requires FloatFormat<T>
+struct exact_sum_acc<T> {
+  using C = typename T::codec;
+  static constexpr bool ok = T::mantissa_bits + 1 >= 64 && C::emin <= -2148 && C::emax >= 2112;
+  // Partial sums below 2^p on the grid are values of T; 126 also keeps them in an int128.
+  static constexpr int p = T::mantissa_bits + 1 < 126 ? T::mantissa_bits + 1 : 126;
+};
+
+/// x = (-1)^negative sig 2^exp for a float or double (sig = 0 for zeros); false for inf and NaN.
+template <class T>
+bool split_binary(T x, bool& negative, std::uint64_t& sig, int& exp) noexcept {
+  constexpr bool dbl = sizeof(T) == 8;
+  constexpr int mbits = dbl ? 52 : 23, bias = dbl ? 1075 : 150;  // value = sig 2^(field - bias)
+  constexpr std::uint64_t field_max = dbl ? 0x7FF : 0xFF;
+  std::uint64_t u;
+  if constexpr (dbl)
+    u = bit_cast<std::uint64_t>(x);
+  else
+    u = bit_cast<std::uint32_t>(x);
+  negative = (u >> (dbl ? 63 : 31)) != 0;
+  const std::uint64_t field = (u >> mbits) & field_max;
+  if (field == field_max) return false;
+  sig = u & ((std::uint64_t{1} << mbits) - 1);
+  if (field != 0) sig |= std::uint64_t{1} << mbits;
+  exp = static_cast<int>(field == 0 ? 1 : field) - bias;
+  return true;
+}
+
+/// The binary grid of a set of floats or doubles: every finite nonzero value is an integer
+/// multiple of 2^qmin below 2^(emax + 1) in magnitude, so an integer of span() bits on that grid.
+struct GridStats {
+  int qmin = 0, emax = 0;
+  bool any = false, finite = true;
+  template <class T>
+  void add(T x) noexcept {
+    bool negative;
+    std::uint64_t sig;
+    int exp;
+    if (!split_binary(x, negative, sig, exp)) {
+      finite = false;
+      return;
+    }
+    if (sig == 0) return;
+    const int low = exp + __builtin_ctzll(sig), high = exp + 63 - __builtin_clzll(sig);
+    if (!any) {
+      qmin = low;
+      emax = high;
+      any = true;
+    }
+    qmin = low < qmin ? low : qmin;
+    emax = high > emax ? high : emax;
+  }
+  int span() const noexcept { return any ? emax + 1 - qmin : 0; }
+};
+
+/// x / 2^q as an integer (x finite, a multiple of 2^q, |x| < 2^(q + 63)).
+template <class T>
+std::int64_t on_grid(T x, int q) noexcept {
+  bool negative;
+  std::uint64_t sig;
+  int exp;
+  if (!split_binary(x, negative, sig, exp) || sig == 0) return 0;
+  const int zeros = __builtin_ctzll(sig);  // sig 2^exp with sig odd: exp >= q
+  const auto m = static_cast<std::int64_t>((sig >> zeros) << (exp + zeros - q));
+  return negative ? -m : m;
+}
+
+/// Smallest c with 2^c >= n (n >= 1).
+inline int ceil_log2(std::ptrdiff_t n) noexcept {
+  int c = 0;
+  while ((std::ptrdiff_t{1} << c) < n) ++c;
+  return c;
+}
+
+/// v (a finite nonzero double, exact) rounded once to TC in mode: the conversions of the common
+/// output types that start from a double (each one correct rounding of v), else the generic pack.
+template <class TC>
+TC round_exact_double(double v, Round mode, std::uint32_t random) noexcept {
+  if constexpr (std::is_same_v<TC, float> || std::is_same_v<TC, double>) {
+    if (mode == Round::nearest_even) return static_cast<TC>(v);
+  } else if constexpr (FloatFormat<TC>) {
+    if constexpr (TC::arith::via_double)
+      return TC::from_bits(TC::arith::from_double(v, mode, random, false));
+  } else if constexpr (PositFormat<TC>) {
+    if constexpr (TC::arith::via_double) {
+      if (mode == Round::nearest_even)
+        return TC::from_bits(static_cast<typename TC::storage_type>(TC::arith::from_double(v)));
+    }
+  }
+  return pack_any<TC>(unpack_double(v), mode, random);
+}
+
+/// How exact_sum_rows computes rows [i0, i1) of A * B: tier 0, not at all (the generic path);
+/// 1, integers in double lanes (span <= 51); 2, int128 sums of 64 x 64-bit products. qa, qb: the
+/// grids of A's rows and of B; span: bits of the largest product's magnitude on the grid qa + qb.
+struct ExactSumPlan {
+  int tier = 0;
+  int qa = 0, qb = 0, span = 0;
+};
+
+template <class Acc, class TA, class TB>
+ExactSumPlan exact_sum_plan(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
+                            std::ptrdiff_t i0, std::ptrdiff_t i1) noexcept {
+  const std::ptrdiff_t K = A.cols, N = B.cols;
+  GridStats sa, sb;
+  for (std::ptrdiff_t i = i0; i < i1 && sa.finite; ++i)
+    for (std::ptrdiff_t k = 0; k < K; ++k) sa.add(A(i, k));
+  for (std::ptrdiff_t k = 0; k < K && sb.finite; ++k)
+    for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(B(k, j));
+  ExactSumPlan plan;
+  if (!sa.finite || !sb.finite || K == 0) return plan;
+  plan.qa = sa.qmin;
+  plan.qb = sb.qmin;
+  plan.span = sa.span() + sb.span();
+  if (plan.span + ceil_log2(K) > exact_sum_acc<Acc>::p) return plan;  // the model may round
+  if (plan.span <= 51)
+    plan.tier = 1;
+  else if (sa.span() <= 63 && sb.span() <= 63)
+    plan.tier = 2;
+  return plan;
+}
+
+/// float or double inputs, exact products, an exact_sum_acc accumulator (binary128: the quire of
+/// softnum_train): each output is the exact sum of the products, computed as an integer on the
+/// grid 2^(qa + qb) of the inputs' values (qa, qb: the smallest bit set in any value of A's rows,
+/// of B), then rounded once to C's type. This is the model's result whenever every partial sum
+/// stays below 2^(q + p): checked as span_A + span_B + ceil(log2 K) <= p (spans in bits of the
+/// integers on the grid), so exactness follows from the data, not from the formats. Two tiers:
+/// span_A + span_B <= 51: integer products and block sums exact in double lanes (exact_tile);
+/// otherwise, spans of at most 63 bits each: 64 x 64 -> 128-bit products summed in int128.
+/// Anything else (inf or NaN in the inputs, wider spans, C + A*B) takes the generic path. An exact
+/// zero sum is +0 in the model (zero_sum) except when rounding down, where its sign depends on the
+/// order of the terms: those outputs are recomputed by gemm_element.
+template <class Model, class TA, class TB, class TC>
+bool exact_sum_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
+                    const MatrixView<TC>& C, const GemmOptions& o, std::ptrdiff_t i0,
+                    std::ptrdiff_t i1) {
+  using P = or_type<typename Model::product, TC>;
+  using Acc = or_type<typename Model::accumulator, TC>;
+  constexpr bool binary_in = (std::is_same_v<TA, float> || std::is_same_v<TA, double>)&&(
+      std::is_same_v<TB, float> || std::is_same_v<TB, double>);
+  if constexpr (!(exact_sum_acc<Acc>::ok && binary_in && std::is_same_v<P, exact_product>)) {
+    return false;
+  } else {
+    const std::ptrdiff_t K = A.cols, N = C.cols, rows = i1 - i0;
+    if (o.accumulate || K == 0) return false;
+    if (rows <= 0 || N == 0) return true;
+    const ExactSumPlan plan = exact_sum_plan<Acc>(A, B, i0, i1);
+    if (plan.tier == 0) return false;
+    const int span = plan.span;
+    const bool narrow = plan.tier == 1;
+    const int qa = plan.qa, qb = plan.qb, q = qa + qb;
+    const bool in_double = q >= -1022 && q <= 1023 - 53;
+    const double scale = in_double ? pow2_double(q) : 0.0;
+    // C(i0 + r, j) from the exact sum (hi, lo) 2^q.
+    auto out = [&](std::ptrdiff_t r, std::ptrdiff_t j, std::int64_t hi, std::uint64_t lo) {
+      const std::ptrdiff_t i = i0 + r;
+      Unpacked total = make_special(Kind::zero, false);
+      const std::uint32_t word = gemm_word(o.output_round, o.seed, gemm_counter(i, j), K, 3);
+      if (in_double && hi == (static_cast<std::int64_t>(lo) >> 63) &&
+          lo + (std::uint64_t{1} << 53) <= (std::uint64_t{1} << 54) &&
+          lo != 0) {  // |sum| <= 2^53 on a grid q in [-1022, 970]: the double sum 2^q exactly
+        C(i, j) = round_exact_double<TC>(static_cast<double>(static_cast<std::int64_t>(lo)) * scale,
+                                         o.output_round, word);
+        return;
+      }
+      if (hi != 0 || lo != 0) {
+        const bool negative = hi < 0;
+        u128 m = (static_cast<u128>(static_cast<std::uint64_t>(hi)) << 64) | static_cast<u128>(lo);
+        if (negative) m = u128{0} - m;
+        total = Unpacked{Kind::finite, negative, q, m};
+      } else if (o.round == Round::down) {
+        C(i, j) = gemm_element<Model>(&A(i, 0), A.col_stride, &B(0, j), B.row_stride, K, C(i, j), i,
+                                      j, o.round, o.output_round, o.seed, o.chunk, o.accumulate);
+        return;
+      }
+      C(i, j) = pack_any<TC>(total, o.output_round, word);
+    };
+    if (narrow) {
+      constexpr int MR = 4, NR = 16;
+      const std::ptrdiff_t block = std::ptrdiff_t{1} << (51 - span < 40 ? 51 - span : 40);
+      const auto tile_fn = SOFTNUM_GK_PICK(exact_tile, MR);
+      std::array<std::int64_t, static_cast<std::size_t>(MR * NR)> hi{};
+      std::array<std::uint64_t, static_cast<std::size_t>(MR * NR)> lo{};
+      // x 2^-q is an integer below 2^51 in magnitude: two exact scalings by powers of two (one
+      // when -q <= 1023; the first brings a double's subnormals up to >= 2^-51).
+      auto first = [](int e) { return -e < 1023 ? -e : 1023; };
+      const double a1 = pow2_double(first(qa)), a2 = pow2_double(-qa - first(qa));
+      const double b1 = pow2_double(first(qb)), b2 = pow2_double(-qb - first(qb));
+      run_tiles<MR, NR, double>(
+          rows, K, N,
+          [&](std::ptrdiff_t r, std::ptrdiff_t k) {
+            return static_cast<double>(A(i0 + r, k)) * a1 * a2;
+          },
+          [&](std::ptrdiff_t k, std::ptrdiff_t j) {
+            return static_cast<double>(B(k, j)) * b1 * b2;
+          },
+          [](std::ptrdiff_t, std::ptrdiff_t) { return 0.0; },
+          [&](const double* ap, const double* bp, double*, std::uint64_t*, std::ptrdiff_t,
+              std::ptrdiff_t) { tile_fn(ap, bp, K, block, hi.data(), lo.data()); },
+          // run_tiles finishes the tile just computed: its outputs are hi, lo at (r mod MR,
+          // j mod NR).
+          [&](std::ptrdiff_t r, std::ptrdiff_t j, double, bool) {
+            const auto t = static_cast<std::size_t>((r % MR) * NR + j % NR);
+            out(r, j, hi[t], lo[t]);
+          });
+    } else {
+      std::vector<std::int64_t> a(static_cast<std::size_t>(rows * K)),
+          b(static_cast<std::size_t>(K * N));
+      for (std::ptrdiff_t r = 0; r < rows; ++r)
+        for (std::ptrdiff_t k = 0; k < K; ++k)
+          a[static_cast<std::size_t>(r * K + k)] = on_grid(A(i0 + r, k), qa);
+      for (std::ptrdiff_t j = 0; j < N; ++j)  // columns of B, contiguous in k
+        for (std::ptrdiff_t k = 0; k < K; ++k)
+          b[static_cast<std::size_t>(j * K + k)] = on_grid(B(k, j), qb);
+      for (std::ptrdiff_t r = 0; r < rows; ++r)
+        for (std::ptrdiff_t j = 0; j < N; ++j) {
+          const std::int64_t* x = a.data() + r * K;
+          const std::int64_t* y = b.data() + j * K;
+          i128 s = 0;
+          for (std::ptrdiff_t k = 0; k < K; ++k)
+            s += i128(x[k]) * i128(y[k]);  // exact: |s| < 2^113
+          out(r, j, static_cast<std::int64_t>(s >> 64), static_cast<std::uint64_t>(s));
+        }
+    }
+    return true;
+  }
+}
+
 /// Rows [i0, i1) of C by the fastest kernel for the model and types; false: none applies.
 template <class Model, class TA, class TB, class TC>
 bool try_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
               const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
   return float_rows<Model>(A, B, C, o, i0, i1) || posit_rows<Model>(A, B, C, o, i0, i1) ||
-         fixed_rows<Model>(A, B, C, o, i0, i1) || fused_rows<Model>(A, B, C, o, i0, i1);
+         fixed_rows<Model>(A, B, C, o, i0, i1) || fused_rows<Model>(A, B, C, o, i0, i1) ||
+         exact_sum_rows<Model>(A, B, C, o, i0, i1);
 }
 
 }  // namespace softnum::detail::gemm_fast
