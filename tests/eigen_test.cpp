@@ -85,6 +85,8 @@ TEST_CASE("Eigen products are softnum::gemm", "[eigen][gemm]") {
   check_products<float8_e4m3fn>();
   check_products<posit16>();
   check_products<Fixed<16, 16>>();
+  check_products<binary8p4se>();  // P3109 (one zero, NaN at 0x80, infinities)
+  check_products<float8_e3m4>();
 }
 
 TEST_CASE("Eigen products of expansions", "[eigen][expansion]") {

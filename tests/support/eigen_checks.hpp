@@ -180,6 +180,8 @@ extern template void check_products<bfloat16>();
 extern template void check_products<float8_e4m3fn>();
 extern template void check_products<posit16>();
 extern template void check_products<Fixed<16, 16>>();
+extern template void check_products<binary8p4se>();
+extern template void check_products<float8_e3m4>();
 extern template void check_expansion_products<double_double>();
 
 }  // namespace eigen_checks
