@@ -58,34 +58,34 @@ def read_idx(path, limit):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)[:limit]
 
 
-def pytorch_epoch(model_name, images, data_dir, batch, threads, seed=1):
-    """Seconds of one training epoch in PyTorch fp32 (None when torch is missing)."""
-    try:
-        import numpy as np
-        import torch
-        import torch.nn.functional as F
-        from torch import nn
-    except ImportError:
-        return None
-    torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    pixels = read_idx(os.path.join(data_dir, "train-images-idx3-ubyte.gz"), images)
-    labels = read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz"), images)
+def load_images(model_name, data_dir, kind, limit):
+    """Normalised images (N x 1 x 28 x 28 for LeNet-5, N x 784 for the MLP) and labels as tensors."""
+    import numpy as np
+    import torch
+    pixels = read_idx(os.path.join(data_dir, f"{kind}-images-idx3-ubyte.gz"), limit)
+    labels = read_idx(os.path.join(data_dir, f"{kind}-labels-idx1-ubyte.gz"), limit)
     x = torch.from_numpy(((pixels / 255.0 - MEAN) / STD).astype(np.float32))
-    y = torch.from_numpy(labels.astype(np.int64))
+    x = x.unsqueeze(1) if model_name == "lenet5" else x.reshape(len(x), 784)
+    return x, torch.from_numpy(labels.astype(np.int64))
+
+
+def make_net(model_name):
+    """The network and softnum_train's default (lr, momentum) for it."""
+    from torch import nn
     if model_name == "lenet5":
-        x = x.unsqueeze(1)
-        net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(),
-                            nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.ReLU(),
-                            nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten(),
-                            nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
-        lr, momentum = 1 / 16, 0.5
-    else:
-        x = x.reshape(len(x), 784)
-        net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-        lr, momentum = 0.02, 0.9
-    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
+        return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(),
+                             nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.ReLU(),
+                             nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten(),
+                             nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)), 1 / 16, 0.5
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)), 0.02, 0.9
+
+
+def train_epoch(net, opt, x, y, batch):
+    """One shuffled epoch of SGD on cross-entropy; its seconds."""
+    import torch
+    import torch.nn.functional as F
     start = time.perf_counter()
+    net.train()
     order = torch.randperm(len(x))
     for i in range(0, len(x), batch):
         idx = order[i:i + batch]
@@ -96,6 +96,20 @@ def pytorch_epoch(model_name, images, data_dir, batch, threads, seed=1):
     return time.perf_counter() - start
 
 
+def pytorch_epoch(model_name, images, data_dir, batch, threads, seed=1):
+    """Seconds of one training epoch in PyTorch fp32 (None when torch is missing)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    x, y = load_images(model_name, data_dir, "train", images)
+    net, lr, momentum = make_net(model_name)
+    opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
+    return train_epoch(net, opt, x, y, batch)
+
+
 def lr_at(model_name, epoch, lr0):
     """softnum_train's default schedule: x0.5 every N epochs from epoch E (MLP 1 from 4, LeNet-5 4 from 5)."""
     every, start = (4, 5) if model_name == "lenet5" else (1, 4)
@@ -104,45 +118,17 @@ def lr_at(model_name, epoch, lr0):
 
 def pytorch_accuracy(model_name, epochs, data_dir, batch, seed=1):
     """PyTorch fp32 on all 60k/10k images, softnum_train's defaults and schedule: one row per epoch."""
-    import numpy as np
     import torch
-    import torch.nn.functional as F
-    from torch import nn
     torch.set_num_threads(1)
     torch.manual_seed(seed)
-
-    def load(kind, limit):
-        pixels = read_idx(os.path.join(data_dir, f"{kind}-images-idx3-ubyte.gz"), limit)
-        labels = read_idx(os.path.join(data_dir, f"{kind}-labels-idx1-ubyte.gz"), limit)
-        x = torch.from_numpy(((pixels / 255.0 - MEAN) / STD).astype(np.float32))
-        x = x.unsqueeze(1) if model_name == "lenet5" else x.reshape(len(x), 784)
-        return x, torch.from_numpy(labels.astype(np.int64))
-
-    x, y = load("train", None)
-    tx, ty = load("t10k", None)
-    if model_name == "lenet5":
-        net = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.MaxPool2d(2), nn.ReLU(),
-                            nn.Conv2d(6, 16, 5), nn.MaxPool2d(2), nn.ReLU(),
-                            nn.Conv2d(16, 120, 5), nn.ReLU(), nn.Flatten(),
-                            nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
-        lr0, momentum = 1 / 16, 0.5
-    else:
-        net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-        lr0, momentum = 0.02, 0.9
+    x, y = load_images(model_name, data_dir, "train", None)
+    tx, ty = load_images(model_name, data_dir, "t10k", None)
+    net, lr0, momentum = make_net(model_name)
     opt = torch.optim.SGD(net.parameters(), lr=lr0, momentum=momentum)
     for epoch in range(1, epochs + 1):
         for g in opt.param_groups:
             g["lr"] = lr_at(model_name, epoch, lr0)
-        start = time.perf_counter()
-        net.train()
-        order = torch.randperm(len(x))
-        for i in range(0, len(x), batch):
-            idx = order[i:i + batch]
-            loss = F.cross_entropy(net(x[idx]), y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        seconds = time.perf_counter() - start
+        seconds = train_epoch(net, opt, x, y, batch)
         net.eval()
         with torch.no_grad():
             correct = sum(int((net(tx[i:i + 1000]).argmax(1) == ty[i:i + 1000]).sum()) for i in range(0, len(tx), 1000))
