@@ -1,9 +1,10 @@
 // The float-lanes path of Float's nearest-even operators (FloatLanes and FloatArith in
 // types/float.hpp: decode to float, one float operation, branch-free rounding back) against the
 // scalar exact path (FloatCodec's integer soft-float), bit for bit:
-//  - decode of every code (computed, and the host's 256-entry table) vs the exact value;
+//  - decode of every code (computed, and the host's 256-entry table) vs the exact value, and the
+//    public operator float (which uses it) likewise;
 //  - encode of floats at, next to and between every code's value, specials and random floats vs
-//    the exact conversion;
+//    the exact conversion, and the public constructor T(float) (which uses it) likewise;
 //  - + - * / in plain array loops (the loops compilers vectorise) vs the integer path: every pair
 //    for the 8-bit formats; sampled pairs plus the cross product of edge values for binary16,
 //    bfloat16 and a saturating binary16.
@@ -104,6 +105,10 @@ void check_decode() {
         FAIL_CHECK(std::hex << "code " << i << ": lanes " << f32_bits(g) << ", exact "
                             << f32_bits(want));
     }
+    // The public conversion (which uses the lanes decode) equals the exact one, NaN bits included.
+    const float pub = static_cast<float>(T::from_bits(b));
+    if (f32_bits(pub) != f32_bits(want) && ++bad <= 5)
+      FAIL_CHECK(std::hex << "float(code " << i << "): " << f32_bits(pub) << ", exact " << f32_bits(want));
   }
 #if !defined(__CUDA_ARCH__)
   if constexpr (C::width <= 8) {
@@ -128,6 +133,15 @@ long check_encode_one(float x) {
                                               Round::nearest_even, 0);
   if (got != want) {
     FAIL_CHECK(std::hex << "encode(" << f32_bits(x) << "): lanes " << got << ", exact " << want);
+    return 1;
+  }
+  // The public constructor from float (which takes this path for non-NaN x) equals the exact
+  // conversion, NaN sign included.
+  const auto ctor = T(x).bits();
+  const auto ctor_want =
+      T::from_unpacked(detail::unpack_double(static_cast<double>(x)), Round::nearest_even, 0).bits();
+  if (ctor != ctor_want) {
+    FAIL_CHECK(std::hex << "T(float " << f32_bits(x) << "): " << ctor << ", exact " << ctor_want);
     return 1;
   }
   return 0;

@@ -595,7 +595,7 @@ class Float : public detail::number_base<Float<E, M, S, O, R, Sub, X>> {
   // Conversions in: correctly rounded, in one step, in the type's rounding mode.
   SOFTNUM_HOST_DEVICE explicit constexpr Float(double x) noexcept
       : bits_(from_unpacked(detail::unpack_double(x), R, detail::operator_random_c<R>()).bits_) {}
-  SOFTNUM_HOST_DEVICE explicit constexpr Float(float x) noexcept : Float(static_cast<double>(x)) {}
+  SOFTNUM_HOST_DEVICE explicit constexpr Float(float x) noexcept : bits_(from_float(x)) {}
   template <std::integral I>
   SOFTNUM_HOST_DEVICE explicit constexpr Float(I x) noexcept
       : bits_(from_unpacked(detail::unpack_integer(x), R, detail::operator_random_c<R>()).bits_) {}
@@ -606,6 +606,26 @@ class Float : public detail::number_base<Float<E, M, S, O, R, Sub, X>> {
   /// The exact value as (sign, integer significand, exponent).
   SOFTNUM_HOST_DEVICE constexpr detail::Unpacked unpack() const noexcept { return codec::decode(bits_); }
   /// Rounds an exact (or round-to-odd) value once.
+  /// float -> this format in R: the branch-free float-lanes encode (the operators' rounding) for
+  /// nearest even where FloatArith takes that path, so that loops of conversions vectorise; other
+  /// modes and constant evaluation take the exact path.
+  SOFTNUM_HOST_DEVICE static constexpr storage_type from_float(float x) noexcept {
+    if constexpr (arith::via_float && R == Round::nearest_even) {
+      if (!SOFTNUM_IS_CONSTANT_EVALUATED()) {
+        // A NaN keeps its sign, as on the exact path; a select, not a branch, so loops vectorise.
+        constexpr std::uint32_t nan_pos =
+            from_unpacked(detail::make_special(detail::Kind::nan, false), R, 0u).bits_;
+        constexpr std::uint32_t nan_neg =
+            from_unpacked(detail::make_special(detail::Kind::nan, true), R, 0u).bits_;
+        using lanes = typename arith::lanes;
+        const std::uint32_t nan = lanes::pick(detail::bit_cast<std::uint32_t>(x) >> 31 != 0, nan_neg, nan_pos);
+        return static_cast<storage_type>(lanes::pick(x == x, lanes::encode(x), nan));
+      }
+    }
+    return from_unpacked(detail::unpack_double(static_cast<double>(x)), R, detail::operator_random_c<R>())
+        .bits_;
+  }
+
   SOFTNUM_HOST_DEVICE static constexpr Float from_unpacked(const detail::Unpacked& u, Round mode,
                                                            std::uint32_t random = 0) noexcept {
     return from_bits(codec::encode(u, mode, random));
@@ -617,8 +637,26 @@ class Float : public detail::number_base<Float<E, M, S, O, R, Sub, X>> {
     return from_bits(codec::encode(u, Round::stochastic, random, sr.variant, sr.bits));
   }
 
-  // Conversions out (to float and integers: detail::number_base). To double: correctly rounded
-  // to nearest even (exact whenever the value fits).
+  // Conversions out (to integers: detail::number_base). To float: the branch-free float-lanes
+  // decode where FloatArith has it (exact: every value of those formats is a float), so that
+  // loops of conversions vectorise; a NaN code gives the quiet NaN with the code's sign, as the
+  // exact path (unpacked_to_float) does.
+  SOFTNUM_HOST_DEVICE explicit constexpr operator float() const noexcept {
+    if constexpr (arith::via_float) {
+      if (!SOFTNUM_IS_CONSTANT_EVALUATED()) {
+        constexpr std::uint32_t nan_pos = detail::bit_cast<std::uint32_t>(
+            detail::unpacked_to_float(detail::make_special(detail::Kind::nan, false)));
+        constexpr std::uint32_t nan_neg = detail::bit_cast<std::uint32_t>(
+            detail::unpacked_to_float(detail::make_special(detail::Kind::nan, true)));
+        using lanes = typename arith::lanes;
+        const std::uint32_t nan = lanes::pick((bits_ & codec::sign_mask) != 0, nan_neg, nan_pos);
+        return detail::bit_cast<float>(
+            lanes::pick(codec::is_nan(bits_), nan, detail::bit_cast<std::uint32_t>(lanes::decode(bits_))));
+      }
+    }
+    return detail::unpacked_to_float(unpack());
+  }
+  // To double: correctly rounded to nearest even (exact whenever the value fits).
   SOFTNUM_HOST_DEVICE explicit constexpr operator double() const noexcept {
     if constexpr (arith::via_double) {
       if (!SOFTNUM_IS_CONSTANT_EVALUATED()) return arith::to_double(bits_);
