@@ -7,6 +7,8 @@
 #include <softnum/registry.hpp>
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -86,11 +88,13 @@ const std::vector<std::string> kSet16 = {"binary16", "bfloat16", "posit16", "pos
 const std::vector<std::string> kSet32 = {"binary32", "posit32", "fixed16_16"};
 
 template <class T>
-Format make(const char* name, const char* type, const char* note) {
+Format make(const char* name) {
   Format f;
-  // The card and the scalar hooks round / add / mul (no array or GEMM hooks: nothing here works
-  // on float/double arrays).
-  static_cast<softnum::FormatEntry&>(f) = softnum::make_format_entry<T, false>(name, type, note);
+  // The library's entry (compiled once in softnum::standard_formats): the card and the scalar
+  // hooks round / add / mul (nothing here uses its array or GEMM hooks).
+  const softnum::FormatEntry* entry = softnum::find_format(name);
+  if (entry == nullptr) throw std::logic_error(std::string("not a standard format: ") + name);
+  static_cast<softnum::FormatEntry&>(f) = *entry;
   f.fma = &fma1<T>;
   f.div_correct = &div1<T>;
   f.gemm = &gemm_tt<T>;
@@ -102,10 +106,10 @@ Format make(const char* name, const char* type, const char* note) {
 std::vector<Format> build() {
   std::vector<Format> v;
   softnum::for_each_standard_format(
-      [&v]<class T>(softnum::format_tag<T>, const char* name, const char* type, const char* note) {
+      [&v]<class T>(softnum::format_tag<T>, const char* name, const char*, const char*) {
         // Every value a double (the hooks' argument type); the natives are binary32 / binary64.
         if constexpr (!std::is_floating_point_v<T> && softnum::all_values_exact_in<T, double>) {
-          v.push_back(make<T>(name, type, note));
+          v.push_back(make<T>(name));
         }
       });
   // The comparison sets first, in their order; the others keep the registry's order.

@@ -154,17 +154,7 @@ void row(std::string& out, const std::string& property, const std::string& text)
 
 }  // namespace
 
-const std::vector<FormatEntry>& formats() {
-  static const std::vector<FormatEntry> all = [] {
-    std::vector<FormatEntry> v;
-    softnum::for_each_standard_format([&v]<class T>(softnum::format_tag<T>, const char* name,
-                                                    const char* type, const char* note) {
-      v.push_back(softnum::make_format_entry<T, false>(name, type, note));
-    });
-    return v;
-  }();
-  return all;
-}
+const std::vector<FormatEntry>& formats() { return softnum::standard_formats(); }
 
 const std::vector<BlockFormatEntry>& block_formats() { return softnum::standard_block_formats(); }
 

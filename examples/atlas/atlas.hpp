@@ -11,8 +11,8 @@
 
 namespace atlas {
 
-/// The registry's standard formats, in listing order: softnum::make_format_entry<T, false> for
-/// each format of softnum::for_each_standard_format (cards and scalar hooks; no array hooks).
+/// The registry's standard formats, in listing order: softnum::standard_formats() (the table
+/// compiled once in softnum::standard_formats).
 const std::vector<softnum::FormatEntry>& formats();
 /// softnum::standard_block_formats().
 const std::vector<softnum::BlockFormatEntry>& block_formats();

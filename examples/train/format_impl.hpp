@@ -1,6 +1,6 @@
 // softnum_train: the kernels of one format, instantiated once per softnum type by make_format<T>
-// next to the registry's own (softnum::make_format_entry). Included only by the formats_*.cpp
-// translation units.
+// next to the registry's own entry (compiled in softnum::standard_formats). Included only by the
+// formats_*.cpp translation units.
 #pragma once
 
 #include <softnum/gemm.hpp>
@@ -8,6 +8,8 @@
 #include <softnum/registry.hpp>
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -90,15 +92,22 @@ void gemm_quire(softnum::MatrixView<const S> A, softnum::MatrixView<const S> B,
   }
 }
 
-/// The registry's entry for T (softnum::make_format_entry: card, GEMM and scalar hooks) with
-/// this program's kernels. with_quire = false leaves gemm_quire null (the e<E>m<M> family: halves
+/// The library's entry of the standard format `name` (card, GEMM and scalar hooks), compiled once
+/// in softnum::standard_formats (src/standard_formats_*.cpp), not here.
+inline const softnum::FormatEntry& standard_entry(const char* name) {
+  if (const softnum::FormatEntry* e = softnum::find_format(name)) return *e;
+  throw std::logic_error(std::string("softnum_train: not a standard format: ") + name);
+}
+
+/// The registry's entry for T (standard_entry: card, GEMM and scalar hooks) with this program's
+/// kernels. with_quire = false leaves gemm_quire null (the e<E>m<M> family: halves
 /// its GEMM instantiations, which dominate the build time). Every format here is exact in double.
 template <class T, bool with_quire = true>
-Format make_format(const char* name, const char* type, const char* note) {
+Format make_format(const char* name) {
   static_assert(softnum::all_values_exact_in<T, double>,
                 "the trainer's containers are float or double");
   Format f;
-  static_cast<softnum::FormatEntry&>(f) = softnum::make_format_entry<T>(name, type, note);
+  static_cast<softnum::FormatEntry&>(f) = standard_entry(name);
   f.kd = Kernels<double>{&round_stochastic<T, double>, &axpby<T, double>, nullptr};
   if constexpr (with_quire) f.kd.gemm_quire = &gemm_quire<T, double>;
   if constexpr (softnum::all_values_exact_in<T, float>) {
@@ -111,10 +120,8 @@ Format make_format(const char* name, const char* type, const char* note) {
 /// Registers every format a registry visitor (softnum::for_each_standard_*_format) names whose
 /// values a double container holds exactly (the others cannot be trained in; see registry.cpp).
 inline auto registrar(std::vector<Format>& out) {
-  return [&out]<class T>(softnum::format_tag<T>, const char* name, const char* type,
-                         const char* note) {
-    if constexpr (softnum::all_values_exact_in<T, double>)
-      out.push_back(make_format<T>(name, type, note));
+  return [&out]<class T>(softnum::format_tag<T>, const char* name, const char*, const char*) {
+    if constexpr (softnum::all_values_exact_in<T, double>) out.push_back(make_format<T>(name));
   };
 }
 

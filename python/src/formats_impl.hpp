@@ -1,6 +1,6 @@
 // softnum Python module: the kernels of one format, instantiated once per softnum type by
-// make_format<T> next to the registry's own (softnum::make_format_entry). Included only by the
-// formats_*.cpp translation units.
+// make_format<T> next to the registry's own entry (compiled in softnum::standard_formats).
+// Included only by the formats_*.cpp translation units.
 #pragma once
 
 #include <softnum/gemm.hpp>
@@ -8,6 +8,8 @@
 #include <softnum/registry.hpp>
 
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include "formats.hpp"
@@ -51,10 +53,17 @@ inline constexpr bool with_rounded_product =
     std::is_same_v<T, softnum::bfloat16> || std::is_same_v<T, softnum::float8_e4m3fn> ||
     std::is_same_v<T, softnum::float8_e5m2>;
 
+/// The library's entry of the standard format `name` (card and hooks), compiled once in
+/// softnum::standard_formats (src/standard_formats_*.cpp), not here.
+inline const softnum::FormatEntry& standard_entry(const char* name) {
+  if (const softnum::FormatEntry* e = softnum::find_format(name)) return *e;
+  throw std::logic_error(std::string("softnum module: not a standard format: ") + name);
+}
+
 template <class T>
-Format make_format(const char* name, const char* type, const char* note) {
+Format make_format(const char* name) {
   Format f;
-  static_cast<softnum::FormatEntry&>(f) = softnum::make_format_entry<T>(name, type, note);
+  static_cast<softnum::FormatEntry&>(f) = standard_entry(name);
   if constexpr (std::is_floating_point_v<T>) {
     // float32 / float64: the registry's hook copies a value already in the format, NaN payloads
     // included, where softnum::quantize (this module's definition, tested against the reference
@@ -83,10 +92,8 @@ Format make_format(const char* name, const char* type, const char* note) {
 /// Registers every format a registry visitor (softnum::for_each_standard_*_format) names whose
 /// values are all doubles (the module's GEMM stores the accumulator in double).
 inline auto registrar(std::vector<Format>& out) {
-  return [&out]<class T>(softnum::format_tag<T>, const char* name, const char* type,
-                         const char* note) {
-    if constexpr (softnum::all_values_exact_in<T, double>)
-      out.push_back(make_format<T>(name, type, note));
+  return [&out]<class T>(softnum::format_tag<T>, const char* name, const char*, const char*) {
+    if constexpr (softnum::all_values_exact_in<T, double>) out.push_back(make_format<T>(name));
   };
 }
 

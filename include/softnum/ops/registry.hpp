@@ -8,9 +8,9 @@
 // bindings) instantiate one small set of templates per format, not one per kernel.
 //
 // Including this header instantiates nothing: make_format_entry<T> and the standard list are
-// templates, compiled only in the translation unit that calls them (standard_formats() compiles
-// every hook of every standard format: call it from one translation unit; programs that build in
-// parallel can call the for_each_standard_*_format visitors from several).
+// templates, compiled only in the translation unit that calls them. standard_formats() compiles
+// every hook of every standard format; a build with several programs that use it compiles that
+// once, in the library target softnum::standard_formats (src/standard_formats_*.cpp), and links it.
 #pragma once
 
 #include <softnum/core/convert.hpp>
@@ -511,16 +511,43 @@ void for_each_standard_format(Visit&& visit) {
   for_each_standard_fixed_format(visit);
 }
 
-/// The standard formats (built on first use). A template only so that including this header
-/// compiles nothing; call it as softnum::standard_formats().
+/// The family of standard formats visited by append_standard_formats<Family>.
+enum class StandardFamily { floating, posit, fixed };
+
+/// Appends the entries (make_format_entry<T>: card and every hook) of one family's standard
+/// formats to v, in listing order. standard_formats() calls it once per family. A program that
+/// links the compiled table (the CMake target softnum::standard_formats, built from
+/// src/standard_formats_*.cpp, which defines SOFTNUM_STANDARD_FORMATS_COMPILED for it) finds the
+/// three instantiations there, compiled once, instead of compiling every hook of every format in
+/// each program that asks for the table by name.
+template <StandardFamily Family>
+void append_standard_formats(std::vector<FormatEntry>& v) {
+  auto add = [&v]<class T>(format_tag<T>, const char* name, const char* type, const char* note) {
+    v.push_back(make_format_entry<T>(name, type, note));
+  };
+  if constexpr (Family == StandardFamily::floating) {
+    for_each_standard_float_format(add);
+  } else if constexpr (Family == StandardFamily::posit) {
+    for_each_standard_posit_format(add);
+  } else {
+    for_each_standard_fixed_format(add);
+  }
+}
+#if defined(SOFTNUM_STANDARD_FORMATS_COMPILED)
+extern template void append_standard_formats<StandardFamily::floating>(std::vector<FormatEntry>&);
+extern template void append_standard_formats<StandardFamily::posit>(std::vector<FormatEntry>&);
+extern template void append_standard_formats<StandardFamily::fixed>(std::vector<FormatEntry>&);
+#endif
+
+/// The standard formats (built on first use), in for_each_standard_format's order. A template
+/// only so that including this header compiles nothing; call it as softnum::standard_formats().
 template <int = 0>
 const std::vector<FormatEntry>& standard_formats() {
   static const std::vector<FormatEntry> formats = [] {
     std::vector<FormatEntry> v;
-    for_each_standard_format(
-        [&v]<class T>(format_tag<T>, const char* name, const char* type, const char* note) {
-          v.push_back(make_format_entry<T>(name, type, note));
-        });
+    append_standard_formats<StandardFamily::floating>(v);
+    append_standard_formats<StandardFamily::posit>(v);
+    append_standard_formats<StandardFamily::fixed>(v);
     return v;
   }();
   return formats;
