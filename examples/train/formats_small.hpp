@@ -1,6 +1,8 @@
 // softnum_train: the e<E>m<M> family, Float<E, M> with IEEE semantics (subnormals, inf, NaN),
 // for kMinE <= E <= kMaxE, 1 <= M <= kMaxM and E + M <= kMaxEM (at most 16 bits). They cannot be
 // the destination of a quire accumulation (no instantiation of that GEMM; the named formats can).
+// Five are a standard format's type (e5m10 binary16, e8m7 bfloat16, e5m2 float8_e5m2, e4m3
+// float8_e4m3, e3m4 float8_e3m4): those are that format under a second name (register_e).
 //
 // Their registry entries carry the card and the scalar hooks only (make_format_entry<T, false>):
 // the array hooks are filled here with element-wise rounding (the same bits as the registry's
@@ -8,7 +10,9 @@
 // the 63 formats of this family more than doubled its build time.
 #pragma once
 
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "format_impl.hpp"
@@ -50,13 +54,38 @@ Format make_small_format(const char* name, const char* type) {
   return f;
 }
 
+/// The standard format whose type Float<E, M> is (binary16 is Float<5, 10>, ...), or nullptr.
+template <class T>
+constexpr const char* standard_name() {
+  if constexpr (std::is_same_v<T, softnum::binary16>) return "binary16";
+  else if constexpr (std::is_same_v<T, softnum::bfloat16>) return "bfloat16";
+  else if constexpr (std::is_same_v<T, softnum::float8_e5m2>) return "float8_e5m2";
+  else if constexpr (std::is_same_v<T, softnum::float8_e4m3>) return "float8_e4m3";
+  else if constexpr (std::is_same_v<T, softnum::float8_e3m4>) return "float8_e3m4";
+  else return nullptr;
+}
+
+/// Registers e<E>m<M> for each M. A member of the family that is a standard format's very type is
+/// registered as another name of that format (already in `out`: registry.cpp registers the named
+/// formats first), with its kernels, instead of compiling them again.
 template <int E, int... Ms>
 void register_e(std::vector<Format>& out, std::integer_sequence<int, Ms...>) {
   auto one = [&out]<int M>() {
     if constexpr (M >= 1 && E + M <= kMaxEM) {
+      using T = softnum::Float<E, M>;
       const std::string name = "e" + std::to_string(E) + "m" + std::to_string(M);
       const std::string type = "Float<" + std::to_string(E) + ", " + std::to_string(M) + ">";
-      out.push_back(make_small_format<softnum::Float<E, M>>(name.c_str(), type.c_str()));
+      if constexpr (standard_name<T>() != nullptr) {
+        const Format* standard = softnum::find_format(out, standard_name<T>());
+        if (standard == nullptr || standard->type != type)
+          throw std::logic_error("softnum_train: " + name + " should be the registered " + standard_name<T>());
+        Format alias = *standard;
+        alias.name = name;
+        alias.note = std::string("the format ") + standard_name<T>();
+        out.push_back(alias);
+      } else {
+        out.push_back(make_small_format<T>(name.c_str(), type.c_str()));
+      }
     }
   };
   (one.template operator()<Ms>(), ...);

@@ -47,7 +47,8 @@
 // Instruction sets: each SIMD kernel is compiled three times from gemm_simd.inc (AVX-512, AVX2
 // + F16C, and generic vector code for SSE2 / other targets; target attributes, no flags needed) and
 // chosen at run time by detail::isa() (core/cpu_features.hpp); results are the same bits on each
-// (tests run all three). Under nvcc (host code of .cu files) and other compilers only the generic
+// (tests run all three). On x86 the generic copy can be left out (SOFTNUM_GEMM_GENERIC_KERNELS
+// below). Under nvcc (host code of .cu files) and other compilers only the generic
 // path exists.
 #pragma once
 
@@ -75,6 +76,21 @@
 #  include <immintrin.h>
 #else
 #  define SOFTNUM_GEMM_X86 0
+#endif
+
+// SOFTNUM_GEMM_GENERIC_KERNELS (default 1): on x86, whether the generic-vector copy of the
+// kernels (for CPUs without AVX2) is compiled. 0 leaves it out, about a third of the kernels'
+// compile time; a CPU without AVX2 then gets the model's own loop (gemm_rows_generic: the same
+// bits, many times slower). softnum's own programs build with 0 except gemm_test and gemm_bench,
+// which check and time that copy (tests/CMakeLists.txt). Other targets always compile it, their
+// only copy. All translation units of one program must see the same value.
+#ifndef SOFTNUM_GEMM_GENERIC_KERNELS
+#  define SOFTNUM_GEMM_GENERIC_KERNELS 1
+#endif
+#if SOFTNUM_GEMM_X86 && !SOFTNUM_GEMM_GENERIC_KERNELS
+#  define SOFTNUM_GEMM_HAS_GENERIC 0
+#else
+#  define SOFTNUM_GEMM_HAS_GENERIC 1
 #endif
 
 #if SOFTNUM_GEMM_SIMD
@@ -268,15 +284,17 @@ namespace softnum::detail::gemm_fast {
 }  // namespace softnum::detail::gemm_fast
 #  endif
 
+#  if SOFTNUM_GEMM_HAS_GENERIC
 namespace softnum::detail::gemm_fast {
-#  define SOFTNUM_GK_ISA 0
-#  define SOFTNUM_GK_NS generic
-#  define SOFTNUM_GK_TARGET
-#  include <softnum/gemm/gemm_simd.inc>
-#  undef SOFTNUM_GK_TARGET
-#  undef SOFTNUM_GK_NS
-#  undef SOFTNUM_GK_ISA
+#    define SOFTNUM_GK_ISA 0
+#    define SOFTNUM_GK_NS generic
+#    define SOFTNUM_GK_TARGET
+#    include <softnum/gemm/gemm_simd.inc>
+#    undef SOFTNUM_GK_TARGET
+#    undef SOFTNUM_GK_NS
+#    undef SOFTNUM_GK_ISA
 }  // namespace softnum::detail::gemm_fast
+#  endif
 
 namespace softnum::detail::gemm_fast {
 
@@ -298,8 +316,11 @@ auto pick(Fn2 f2, Fn1 f1, Fn0 f0) noexcept {
   return f0;
 #  endif
 }
-#  if SOFTNUM_GEMM_X86
+#  if SOFTNUM_GEMM_X86 && SOFTNUM_GEMM_HAS_GENERIC
 #    define SOFTNUM_GK_PICK(name, ...) pick(&avx512::name<__VA_ARGS__>, &avx2::name<__VA_ARGS__>, &generic::name<__VA_ARGS__>)
+#  elif SOFTNUM_GEMM_X86  // no generic copy: try_rows never runs a kernel below AVX2
+#    define SOFTNUM_GK_PICK(name, ...) \
+      pick(&avx512::name<__VA_ARGS__>, &avx2::name<__VA_ARGS__>, decltype(&avx2::name<__VA_ARGS__>){})
 #  else
 #    define SOFTNUM_GK_PICK(name, ...) pick(0, 0, &generic::name<__VA_ARGS__>)
 #  endif
@@ -923,6 +944,7 @@ bool exact_sum_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B
 template <class Model, class TA, class TB, class TC>
 bool try_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, const MatrixView<TC>& C,
               const GemmOptions& o, std::ptrdiff_t i0, std::ptrdiff_t i1) {
+  if (!SOFTNUM_GEMM_HAS_GENERIC && isa() == 0) return false;  // see SOFTNUM_GEMM_GENERIC_KERNELS
   return float_rows<Model>(A, B, C, o, i0, i1) || posit_rows<Model>(A, B, C, o, i0, i1) ||
          fixed_rows<Model>(A, B, C, o, i0, i1) || fused_rows<Model>(A, B, C, o, i0, i1) ||
          exact_sum_rows<Model>(A, B, C, o, i0, i1);
