@@ -545,21 +545,13 @@ struct number_traits<Fixed<I, F, R, O>> {
 
 // Classification and sign functions (found by ADL): Fixed is always finite.
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool isnan(T) noexcept {
-  return false;
-}
+SOFTNUM_HOST_DEVICE constexpr bool isnan(T) noexcept { return false; }
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool isinf(T) noexcept {
-  return false;
-}
+SOFTNUM_HOST_DEVICE constexpr bool isinf(T) noexcept { return false; }
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool iszero(T x) noexcept {
-  return x.raw() == 0;
-}
+SOFTNUM_HOST_DEVICE constexpr bool iszero(T x) noexcept { return x.raw() == 0; }
 template <FixedFormat T>
-SOFTNUM_HOST_DEVICE constexpr bool signbit(T x) noexcept {
-  return x.raw() < 0;
-}
+SOFTNUM_HOST_DEVICE constexpr bool signbit(T x) noexcept { return x.raw() < 0; }
 /// |x|; abs(lowest()) follows the overflow policy (max() or lowest()).
 template <FixedFormat T>
 SOFTNUM_HOST_DEVICE constexpr T abs(T x) noexcept {
@@ -569,6 +561,15 @@ SOFTNUM_HOST_DEVICE constexpr T abs(T x) noexcept {
 // Exact results in a wider format (ROUNDING.md §4), for chains that round once at the end:
 // a*b is exact in Fixed<Ia+Ib, Fa+Fb> and a+-b in Fixed<max(Ia,Ib)+1, max(Fa,Fb)>. Available
 // while the result fits 64 bits; the result takes the policies of a.
+namespace detail {
+/// The raw value of x on the grid of F >= x's fraction bits, in int64 (exact: the caller's result
+/// format has room for it).
+template <int F, FixedFormat X>
+SOFTNUM_HOST_DEVICE constexpr std::int64_t raw_at(X x) noexcept {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(static_cast<std::int64_t>(x.raw()))
+                                   << (F - X::fraction_bits));
+}
+}  // namespace detail
 template <int I1, int F1, Round R1, FixedOverflow O1, int I2, int F2, Round R2, FixedOverflow O2>
   requires(I1 + F1 + I2 + F2 <= 64)
 SOFTNUM_HOST_DEVICE constexpr Fixed<I1 + I2, F1 + F2, R1, O1> mul_exact(
@@ -584,11 +585,7 @@ SOFTNUM_HOST_DEVICE constexpr auto add_exact(Fixed<I1, F1, R1, O1> a,
                                              Fixed<I2, F2, R2, O2> b) noexcept {
   constexpr int F = F1 > F2 ? F1 : F2;
   using T = Fixed<(I1 > I2 ? I1 : I2) + 1, F, R1, O1>;
-  const auto x = static_cast<std::int64_t>(
-      static_cast<std::uint64_t>(static_cast<std::int64_t>(a.raw())) << (F - F1));
-  const auto y = static_cast<std::int64_t>(
-      static_cast<std::uint64_t>(static_cast<std::int64_t>(b.raw())) << (F - F2));
-  return T::from_raw(static_cast<typename T::raw_type>(x + y));
+  return T::from_raw(static_cast<typename T::raw_type>(detail::raw_at<F>(a) + detail::raw_at<F>(b)));
 }
 template <int I1, int F1, Round R1, FixedOverflow O1, int I2, int F2, Round R2, FixedOverflow O2>
   requires((I1 > I2 ? I1 : I2) + 1 + (F1 > F2 ? F1 : F2) <= 64)
@@ -596,11 +593,7 @@ SOFTNUM_HOST_DEVICE constexpr auto sub_exact(Fixed<I1, F1, R1, O1> a,
                                              Fixed<I2, F2, R2, O2> b) noexcept {
   constexpr int F = F1 > F2 ? F1 : F2;
   using T = Fixed<(I1 > I2 ? I1 : I2) + 1, F, R1, O1>;
-  const auto x = static_cast<std::int64_t>(
-      static_cast<std::uint64_t>(static_cast<std::int64_t>(a.raw())) << (F - F1));
-  const auto y = static_cast<std::int64_t>(
-      static_cast<std::uint64_t>(static_cast<std::int64_t>(b.raw())) << (F - F2));
-  return T::from_raw(static_cast<typename T::raw_type>(x - y));
+  return T::from_raw(static_cast<typename T::raw_type>(detail::raw_at<F>(a) - detail::raw_at<F>(b)));
 }
 
 /// The neighbour of x toward y: x +- 2^-F, or x itself at the end of the range or when x == y.

@@ -71,6 +71,15 @@ namespace softnum {
 template <int N, int ES = 2>
 class Posit;
 
+// Aliases: the 2022 standard fixes ES = 2 for every N. SoftPosit's posit8/posit16 are the
+// pre-2022 Posit<8,0> and Posit<16,1>.
+using posit8 = Posit<8, 2>;
+using posit16 = Posit<16, 2>;
+using posit32 = Posit<32, 2>;
+using posit64 = Posit<64, 2>;
+using posit8_0 = Posit<8, 0>;
+using posit16_1 = Posit<16, 1>;
+
 template <int N, int ES = 2>
 class Quire;
 
@@ -645,15 +654,6 @@ class Posit : public detail::number_base<Posit<N, ES>> {
   storage_type bits_ = 0;
 };
 
-// Aliases: the 2022 standard fixes ES = 2 for every N. SoftPosit's posit8/posit16 are the
-// pre-2022 Posit<8,0> and Posit<16,1>.
-using posit8 = Posit<8, 2>;
-using posit16 = Posit<16, 2>;
-using posit32 = Posit<32, 2>;
-using posit64 = Posit<64, 2>;
-using posit8_0 = Posit<8, 0>;
-using posit16_1 = Posit<16, 1>;
-
 // Classification and sign functions (found by ADL) --------------------------------------------
 /// Not a Real. isnan is the same test, so that generic code written for floats works.
 template <PositFormat P>
@@ -665,13 +665,9 @@ SOFTNUM_HOST_DEVICE constexpr bool isnan(P x) noexcept {
   return isnar(x);
 }
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool isinf(P) noexcept {
-  return false;
-}
+SOFTNUM_HOST_DEVICE constexpr bool isinf(P) noexcept { return false; }  // no infinities
 template <PositFormat P>
-SOFTNUM_HOST_DEVICE constexpr bool iszero(P x) noexcept {
-  return x.bits() == 0;
-}
+SOFTNUM_HOST_DEVICE constexpr bool iszero(P x) noexcept { return x.bits() == 0; }
 template <PositFormat P>
 SOFTNUM_HOST_DEVICE constexpr bool isnormal(P x) noexcept {
   return !isnar(x) && !iszero(x);
