@@ -240,7 +240,9 @@ class Conv final : public Layer<S> {
 
   void forward(Ctx<S>& c, const std::vector<S>& x, std::vector<S>& y, int batch) override {
     const std::ptrdiff_t K = p_.cols, M = static_cast<std::ptrdiff_t>(batch) * ho_ * wo_;
-    cols_.assign(static_cast<std::size_t>(M * K), S(0));
+    // Zeroed only when the shape changes: the loops below write every entry except the padding
+    // positions, which are the same for every call of one shape and stay zero.
+    if (cols_.size() != static_cast<std::size_t>(M * K)) cols_.assign(static_cast<std::size_t>(M * K), S(0));
     for (int b = 0; b < batch; ++b) {
       for (int oy = 0; oy < ho_; ++oy) {
         for (int ox = 0; ox < wo_; ++ox) {
@@ -276,7 +278,8 @@ class Conv final : public Layer<S> {
     // dx[b,iy,ix,c] = sum over (ky,kx,co) of dy[b, iy-ky+pad, ix-kx+pad, co] * W[co, ky, kx, c]:
     // a GEMM of the "full" im2col of dy with W rearranged as (cin x k*k*cout).
     const std::ptrdiff_t K2 = static_cast<std::ptrdiff_t>(k_) * k_ * cout_, M2 = static_cast<std::ptrdiff_t>(batch) * h_ * w_;
-    dcols_.assign(static_cast<std::size_t>(M2 * K2), S(0));
+    if (dcols_.size() != static_cast<std::size_t>(M2 * K2))  // as cols_ in forward
+      dcols_.assign(static_cast<std::size_t>(M2 * K2), S(0));
     for (int b = 0; b < batch; ++b) {
       for (int iy = 0; iy < h_; ++iy) {
         for (int ix = 0; ix < w_; ++ix) {
