@@ -683,7 +683,11 @@ class Trainer {
   }
 
   void backward(int batch) {
-    std::vector<S> d = delta_, dx;
+    // Two buffers kept across steps (swapped layer by layer): after the first step they have
+    // their largest size, so a step allocates nothing (fresh vectors cost page faults and fills).
+    std::vector<S>& d = back_a_;
+    std::vector<S>& dx = back_b_;
+    d.assign(delta_.begin(), delta_.end());
     for (std::size_t i = layers_.size(); i-- > 0;) {
       layers_[i]->backward(ctx_, d, dx, batch, i > 0);
       std::swap(d, dx);
@@ -831,6 +835,7 @@ class Trainer {
   Ctx<S> ctx_;
   std::vector<std::unique_ptr<Layer<S>>> layers_;
   std::vector<S> x_, delta_;
+  std::vector<S> back_a_, back_b_;  // backward's gradient buffers
   std::vector<std::vector<S>> acts_;
   S lut_[256]{};
   double scale_ = 1, applied_scale_ = 1;
