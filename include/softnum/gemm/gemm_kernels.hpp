@@ -367,14 +367,22 @@ L start(const TC& c, const GemmOptions& o, std::ptrdiff_t i, std::ptrdiff_t j, s
 
 // ----- the tile loop shared by all kernels ---------------------------------------------------------
 
+/// Whether B(k, j) is contiguous along k (a transposed row-major matrix, such as the im2col
+/// operand of softnum_train's convolutions): packing and scanning then walk it column by column.
+template <class T>
+bool by_columns(const MatrixView<const T>& B) noexcept {
+  return B.row_stride == 1 && B.col_stride != 1;
+}
+
 /// Packs A (rows x K, MR rows interleaved per k) and, per block of NR columns, B (K x NR), pads
-/// with zeros, runs the tile kernel on every MR x NR block and finishes each valid output.
+/// with zeros (b_by_columns: B is read along k, see by_columns), runs the tile kernel on every
+/// MR x NR block and finishes each valid output.
 /// deca(r, k), decb(k, j): input values as lanes L; start(r, j): the initial accumulator value;
 /// kern(a, b, tile, bad, r0, j0): the kernel for the tile whose first output is (r0, j0);
 /// finish(r, j, value, bad): writes C.
 template <int MR, int NR, class L, class DecA, class DecB, class Start, class Kern, class Finish>
-void run_tiles(std::ptrdiff_t rows, std::ptrdiff_t K, std::ptrdiff_t N, DecA deca, DecB decb, Start start,
-               Kern kern, Finish finish) {
+void run_tiles(bool b_by_columns, std::ptrdiff_t rows, std::ptrdiff_t K, std::ptrdiff_t N, DecA deca, DecB decb,
+               Start start, Kern kern, Finish finish) {
   const std::ptrdiff_t groups = (rows + MR - 1) / MR;
   std::vector<L> ap(static_cast<std::size_t>(groups * K * MR));
   for (std::ptrdiff_t g = 0; g < groups; ++g)
@@ -389,8 +397,18 @@ void run_tiles(std::ptrdiff_t rows, std::ptrdiff_t K, std::ptrdiff_t N, DecA dec
   std::array<std::uint64_t, static_cast<std::size_t>(MR * NR)> bad{};
   for (std::ptrdiff_t j0 = 0; j0 < N; j0 += NR) {
     const std::ptrdiff_t nc = NR < N - j0 ? NR : N - j0;
-    for (std::ptrdiff_t k = 0; k < K; ++k)
-      for (std::ptrdiff_t c = 0; c < NR; ++c) bp[static_cast<std::size_t>(k * NR + c)] = c < nc ? decb(k, j0 + c) : L{0};
+    if (b_by_columns) {
+      // B contiguous along k: eight columns at a time, each read along k, written eight lanes
+      // wide (the same values as below, in another order).
+      constexpr std::ptrdiff_t CB = NR % 8 == 0 ? 8 : 1;
+      for (std::ptrdiff_t c0 = 0; c0 < NR; c0 += CB)
+        for (std::ptrdiff_t k = 0; k < K; ++k)
+          for (std::ptrdiff_t c = c0; c < c0 + CB; ++c)
+            bp[static_cast<std::size_t>(k * NR + c)] = c < nc ? decb(k, j0 + c) : L{0};
+    } else {
+      for (std::ptrdiff_t k = 0; k < K; ++k)
+        for (std::ptrdiff_t c = 0; c < NR; ++c) bp[static_cast<std::size_t>(k * NR + c)] = c < nc ? decb(k, j0 + c) : L{0};
+    }
     for (std::ptrdiff_t g = 0; g < groups; ++g) {
       const std::ptrdiff_t nr = MR < rows - g * MR ? MR : rows - g * MR;
       for (std::ptrdiff_t r = 0; r < MR; ++r)
@@ -434,9 +452,14 @@ bool float_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
                                float_input<TB>::safe;
     // A fused float accumulator runs the float kernel's hardware fma for any float inputs.
     bool v1 = static_v1 || (Plan::fused && Plan::afmt::kind == 1 && isa() >= 1);
-    if (!v1) {
-      for (std::ptrdiff_t k = 0; k < K; ++k)
-        for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(to_float_exact(B(k, j)));
+    if (!v1) {  // the statistics do not depend on the order
+      if (by_columns(B)) {
+        for (std::ptrdiff_t j = 0; j < N; ++j)
+          for (std::ptrdiff_t k = 0; k < K; ++k) sb.add(to_float_exact(B(k, j)));
+      } else {
+        for (std::ptrdiff_t k = 0; k < K; ++k)
+          for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(to_float_exact(B(k, j)));
+      }
       v1 = sa.safe && sb.safe && sa.bits + sb.bits <= 24;
     }
     const std::ptrdiff_t chunk = o.chunk;
@@ -448,7 +471,7 @@ bool float_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
       constexpr int MR = (Plan::fused && Plan::afmt::kind == 1) ? 6 : 4, NR = 32;
       const auto tile_fn = SOFTNUM_GK_PICK(float_tile, Plan, MR);
       run_tiles<MR, NR, float>(
-          rows, K, N, deca,
+          by_columns(B), rows, K, N, deca,
           [&](std::ptrdiff_t k, std::ptrdiff_t j) { return to_float_exact(B(k, j)); },
           [&](std::ptrdiff_t r, std::ptrdiff_t j) {
             return start<Acc, float>(C(i0 + r, j), o, i0 + r, j, K);
@@ -460,7 +483,7 @@ bool float_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
       constexpr int MR = 4, NR = 16;
       const auto tile_fn = SOFTNUM_GK_PICK(double_tile, Plan, MR);
       run_tiles<MR, NR, double>(
-          rows, K, N,
+          by_columns(B), rows, K, N,
           [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<double>(deca(r, k)); },
           [&](std::ptrdiff_t k, std::ptrdiff_t j) {
             return static_cast<double>(to_float_exact(B(k, j)));
@@ -512,7 +535,7 @@ bool posit_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
     const auto tile_fn = SOFTNUM_GK_PICK(posit_tile, PN, PES, MR);
     const std::ptrdiff_t chunk = o.chunk;
     run_tiles<MR, NR, double>(
-        rows, K, N,
+        by_columns(B), rows, K, N,
         [&](std::ptrdiff_t r, std::ptrdiff_t k) { return posit_lanes<Acc>::decode(A(i0 + r, k)); },
         [&](std::ptrdiff_t k, std::ptrdiff_t j) { return posit_lanes<Acc>::decode(B(k, j)); },
         [&](std::ptrdiff_t r, std::ptrdiff_t j) {
@@ -574,7 +597,7 @@ bool fixed_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
     const auto tile_fn = SOFTNUM_GK_PICK(fixed_tile, sat, MR);
     const std::ptrdiff_t chunk = o.chunk;
     run_tiles<MR, NR, std::int32_t>(
-        rows, K, N,
+        by_columns(B), rows, K, N,
         [&](std::ptrdiff_t r, std::ptrdiff_t k) {
           return static_cast<std::int32_t>(A(i0 + r, k).raw());
         },
@@ -674,7 +697,7 @@ bool fused_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
     }
     const std::ptrdiff_t chunk = o.chunk;
     run_tiles<MR, NR, double>(
-        rows, K, N,
+        by_columns(B), rows, K, N,
         [&](std::ptrdiff_t r, std::ptrdiff_t k) { return static_cast<double>(A(i0 + r, k)); },
         [&](std::ptrdiff_t k, std::ptrdiff_t j) { return static_cast<double>(B(k, j)); },
         [&](std::ptrdiff_t r, std::ptrdiff_t j) {
@@ -818,8 +841,13 @@ ExactSumPlan exact_sum_plan(const MatrixView<const TA>& A, const MatrixView<cons
   GridStats sa, sb;
   for (std::ptrdiff_t i = i0; i < i1 && sa.finite; ++i)
     for (std::ptrdiff_t k = 0; k < K; ++k) sa.add(A(i, k));
-  for (std::ptrdiff_t k = 0; k < K && sb.finite; ++k)
-    for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(B(k, j));
+  if (by_columns(B)) {  // the statistics do not depend on the order
+    for (std::ptrdiff_t j = 0; j < N && sb.finite; ++j)
+      for (std::ptrdiff_t k = 0; k < K; ++k) sb.add(B(k, j));
+  } else {
+    for (std::ptrdiff_t k = 0; k < K && sb.finite; ++k)
+      for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(B(k, j));
+  }
   ExactSumPlan plan;
   if (!sa.finite || !sb.finite || K == 0) return plan;
   plan.qa = sa.qmin;
@@ -901,7 +929,7 @@ bool exact_sum_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B
       const double a1 = pow2_double(first(qa)), a2 = pow2_double(-qa - first(qa));
       const double b1 = pow2_double(first(qb)), b2 = pow2_double(-qb - first(qb));
       run_tiles<MR, NR, double>(
-          rows, K, N,
+          by_columns(B), rows, K, N,
           [&](std::ptrdiff_t r, std::ptrdiff_t k) {
             return static_cast<double>(A(i0 + r, k)) * a1 * a2;
           },
