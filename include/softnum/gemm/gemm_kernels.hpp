@@ -374,6 +374,17 @@ bool by_columns(const MatrixView<const T>& B) noexcept {
   return B.row_stride == 1 && B.col_stride != 1;
 }
 
+/// f(B(k, j)) for every element, in B's memory order (by_columns), until f returns false: for
+/// statistics that do not depend on the order.
+template <class T, class F>
+void scan_in_memory_order(const MatrixView<const T>& B, F f) {
+  const bool cols = by_columns(B);
+  const std::ptrdiff_t outer = cols ? B.cols : B.rows, inner = cols ? B.rows : B.cols;
+  for (std::ptrdiff_t o = 0; o < outer; ++o)
+    for (std::ptrdiff_t n = 0; n < inner; ++n)
+      if (!f(cols ? B(n, o) : B(o, n))) return;
+}
+
 /// Packs A (rows x K, MR rows interleaved per k) and, per block of NR columns, B (K x NR), pads
 /// with zeros (b_by_columns: B is read along k, see by_columns), runs the tile kernel on every
 /// MR x NR block and finishes each valid output.
@@ -397,18 +408,13 @@ void run_tiles(bool b_by_columns, std::ptrdiff_t rows, std::ptrdiff_t K, std::pt
   std::array<std::uint64_t, static_cast<std::size_t>(MR * NR)> bad{};
   for (std::ptrdiff_t j0 = 0; j0 < N; j0 += NR) {
     const std::ptrdiff_t nc = NR < N - j0 ? NR : N - j0;
-    if (b_by_columns) {
-      // B contiguous along k: eight columns at a time, each read along k, written eight lanes
-      // wide (the same values as below, in another order).
-      constexpr std::ptrdiff_t CB = NR % 8 == 0 ? 8 : 1;
-      for (std::ptrdiff_t c0 = 0; c0 < NR; c0 += CB)
-        for (std::ptrdiff_t k = 0; k < K; ++k)
-          for (std::ptrdiff_t c = c0; c < c0 + CB; ++c)
-            bp[static_cast<std::size_t>(k * NR + c)] = c < nc ? decb(k, j0 + c) : L{0};
-    } else {
+    // Column blocks of cb: all NR columns per k for a B contiguous along j; for one contiguous
+    // along k, eight at a time, each read along k (the same values, in another order).
+    const std::ptrdiff_t cb = b_by_columns && NR % 8 == 0 ? 8 : NR;
+    for (std::ptrdiff_t c0 = 0; c0 < NR; c0 += cb)
       for (std::ptrdiff_t k = 0; k < K; ++k)
-        for (std::ptrdiff_t c = 0; c < NR; ++c) bp[static_cast<std::size_t>(k * NR + c)] = c < nc ? decb(k, j0 + c) : L{0};
-    }
+        for (std::ptrdiff_t c = c0; c < c0 + cb; ++c)
+          bp[static_cast<std::size_t>(k * NR + c)] = c < nc ? decb(k, j0 + c) : L{0};
     for (std::ptrdiff_t g = 0; g < groups; ++g) {
       const std::ptrdiff_t nr = MR < rows - g * MR ? MR : rows - g * MR;
       for (std::ptrdiff_t r = 0; r < MR; ++r)
@@ -452,14 +458,11 @@ bool float_rows(const MatrixView<const TA>& A, const MatrixView<const TB>& B, co
                                float_input<TB>::safe;
     // A fused float accumulator runs the float kernel's hardware fma for any float inputs.
     bool v1 = static_v1 || (Plan::fused && Plan::afmt::kind == 1 && isa() >= 1);
-    if (!v1) {  // the statistics do not depend on the order
-      if (by_columns(B)) {
-        for (std::ptrdiff_t j = 0; j < N; ++j)
-          for (std::ptrdiff_t k = 0; k < K; ++k) sb.add(to_float_exact(B(k, j)));
-      } else {
-        for (std::ptrdiff_t k = 0; k < K; ++k)
-          for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(to_float_exact(B(k, j)));
-      }
+    if (!v1) {
+      scan_in_memory_order(B, [&sb](const TB& x) {
+        sb.add(to_float_exact(x));
+        return true;
+      });
       v1 = sa.safe && sb.safe && sa.bits + sb.bits <= 24;
     }
     const std::ptrdiff_t chunk = o.chunk;
@@ -837,17 +840,14 @@ struct ExactSumPlan {
 template <class Acc, class TA, class TB>
 ExactSumPlan exact_sum_plan(const MatrixView<const TA>& A, const MatrixView<const TB>& B,
                             std::ptrdiff_t i0, std::ptrdiff_t i1) noexcept {
-  const std::ptrdiff_t K = A.cols, N = B.cols;
+  const std::ptrdiff_t K = A.cols;
   GridStats sa, sb;
   for (std::ptrdiff_t i = i0; i < i1 && sa.finite; ++i)
     for (std::ptrdiff_t k = 0; k < K; ++k) sa.add(A(i, k));
-  if (by_columns(B)) {  // the statistics do not depend on the order
-    for (std::ptrdiff_t j = 0; j < N && sb.finite; ++j)
-      for (std::ptrdiff_t k = 0; k < K; ++k) sb.add(B(k, j));
-  } else {
-    for (std::ptrdiff_t k = 0; k < K && sb.finite; ++k)
-      for (std::ptrdiff_t j = 0; j < N; ++j) sb.add(B(k, j));
-  }
+  scan_in_memory_order(B, [&sb](const TB& x) {
+    sb.add(x);
+    return sb.finite;
+  });
   ExactSumPlan plan;
   if (!sa.finite || !sb.finite || K == 0) return plan;
   plan.qa = sa.qmin;
